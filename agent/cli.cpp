@@ -1,0 +1,144 @@
+#include "agent/cli.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "agent/config.hpp"
+#include "agent/report_format.hpp"
+#include "agent/runner.hpp"
+#include "common/text.hpp"
+
+namespace annexa::agent {
+namespace {
+
+constexpr const char* kUsage = R"(usage: annexa-agent COMMAND [OPTIONS]
+
+Commands:
+  check     run all checks once and print the report
+              --root DIR          audit an offline tree (mounted image); no commands are run
+              --only ID[,ID…]     run only these checks (repeatable)
+              --format text|json  text table (default) or an annexa.report/1 document
+              --config FILE       agent config (default /etc/annexa/agent.json, optional)
+  checks    list the checks        --format text|json
+  catalog   list the 93 ISO/IEC 27001:2022 Annex A controls   --format text|json
+  version   print the version
+)";
+
+struct ParsedArgs {
+  std::string command;
+  std::optional<std::string> root;
+  std::vector<std::string> only;
+  std::string format = "text";
+  std::optional<std::string> configPath;
+};
+
+Result<ParsedArgs> parseArgs(const std::vector<std::string>& args) {
+  ParsedArgs parsed;
+  if (args.empty()) return makeError("missing command");
+  parsed.command = args[0];
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const auto needValue = [&](const char* name) -> Result<std::string> {
+      if (i + 1 >= args.size() || text::startsWith(args[i + 1], "--"))
+        return makeError(std::string(name) + " needs a value");
+      return args[++i];
+    };
+    if (arg == "--root") {
+      auto v = needValue("--root");
+      if (!v) return makeError(v.error());
+      parsed.root = *v;
+    } else if (arg == "--format") {
+      auto v = needValue("--format");
+      if (!v) return makeError(v.error());
+      if (*v != "text" && *v != "json") return makeError("--format must be text or json");
+      parsed.format = *v;
+    } else if (arg == "--config") {
+      auto v = needValue("--config");
+      if (!v) return makeError(v.error());
+      parsed.configPath = *v;
+    } else if (arg == "--only") {
+      auto v = needValue("--only");
+      if (!v) return makeError(v.error());
+      for (auto& id : text::split(*v, ','))
+        if (!id.empty()) parsed.only.push_back(id);
+      // Further bare words after --only are more ids: --only a b c
+      while (i + 1 < args.size() && !text::startsWith(args[i + 1], "--")) parsed.only.push_back(args[++i]);
+    } else {
+      return makeError("unknown option " + arg);
+    }
+  }
+  return parsed;
+}
+
+int commandCheck(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  auto config = args.configPath ? loadAgentConfig(*args.configPath, true)
+                                : loadAgentConfig(std::string(kDefaultConfigPath), false);
+  if (!config) {
+    err << "annexa-agent: " << config.error() << "\n";
+    return kExitFatal;
+  }
+  std::error_code ec;
+  if (args.root && !std::filesystem::is_directory(*args.root, ec)) {
+    err << "annexa-agent: --root " << *args.root << " is not a directory\n";
+    return kExitFatal;
+  }
+  const SystemView system = args.root ? SystemView::offline(*args.root) : SystemView::live();
+  RunOptions options;
+  options.onlyChecks = args.only;
+  auto report = runChecks(system, *config, CheckMapping::builtin(), options);
+  if (!report) {
+    err << "annexa-agent: " << report.error() << "\n";
+    return kExitFatal;
+  }
+  if (args.format == "json") {
+    out << toJson(*report).dump(2) << "\n";
+  } else {
+    const bool colour = &out == &std::cout && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+    printReportText(*report, Catalog::builtin(), colour, out);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int runAgentCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (!args.empty() && (args[0] == "help" || args[0] == "--help" || args[0] == "-h")) {
+    out << kUsage;
+    return kExitOk;
+  }
+  auto parsed = parseArgs(args);
+  if (!parsed) {
+    err << "annexa-agent: " << parsed.error() << "\n" << kUsage;
+    return kExitFatal;
+  }
+  try {
+    if (parsed->command == "check") return commandCheck(*parsed, out, err);
+    if (parsed->command == "checks") {
+      const auto& checks = CheckRegistry::instance().checks();
+      if (parsed->format == "json") out << checksToJson(checks, CheckMapping::builtin()).dump(2) << "\n";
+      else printChecksText(checks, CheckMapping::builtin(), out);
+      return kExitOk;
+    }
+    if (parsed->command == "catalog") {
+      if (parsed->format == "json") out << catalogToJson(Catalog::builtin()).dump(2) << "\n";
+      else printCatalogText(Catalog::builtin(), out);
+      return kExitOk;
+    }
+    if (parsed->command == "version" || parsed->command == "--version") {
+      out << "annexa-agent " << ANNEXA_VERSION << "\n";
+      return kExitOk;
+    }
+  } catch (const std::exception& e) {
+    err << "annexa-agent: fatal: " << e.what() << "\n";
+    return kExitFatal;
+  }
+  err << "annexa-agent: unknown command \"" << parsed->command << "\"\n" << kUsage;
+  return kExitFatal;
+}
+
+}  // namespace annexa::agent

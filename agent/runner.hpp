@@ -1,0 +1,28 @@
+// Runs the registered checks and assembles an annexa.report/1 report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agent/check.hpp"
+#include "common/catalog.hpp"
+#include "common/model.hpp"
+
+namespace annexa::agent {
+
+struct RunOptions {
+  std::vector<std::string> onlyChecks;  // empty: all enabled checks
+};
+
+// Unknown ids in `only` are reported as an error (a typo must not silently run nothing).
+Result<std::vector<const CheckDefinition*>> selectChecks(const AgentConfig& config, const RunOptions& options);
+
+// Runs one check; an exception escaping a check becomes an `error` result, never a crash of the run.
+CheckResult runCheck(const CheckDefinition& check, CheckContext& context, const CheckMapping& mapping);
+
+Result<Report> runChecks(const SystemView& system, const AgentConfig& config, const CheckMapping& mapping,
+                         const RunOptions& options);
+
+HostInfo collectHostInfo(const SystemView& system);
+
+}  // namespace annexa::agent

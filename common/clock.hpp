@@ -1,0 +1,21 @@
+// Time in reports: RFC 3339 UTC strings and seconds since the epoch.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace annexa {
+
+using SystemTime = std::chrono::system_clock::time_point;
+
+// "2026-11-23T09:00:27Z" (or with ".123Z" when withMillis).
+std::string formatRfc3339(SystemTime time, bool withMillis = false);
+std::string formatRfc3339(std::int64_t unixSeconds);
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)" and "YYYY-MM-DD" (midnight UTC).
+std::optional<std::int64_t> parseRfc3339(std::string_view text);
+std::int64_t unixNow();
+
+}  // namespace annexa

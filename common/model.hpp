@@ -1,0 +1,80 @@
+// The report schema shared by agent, collector and dashboard: annexa.report/1.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/result.hpp"
+
+namespace annexa {
+
+inline constexpr std::string_view kReportSchema = "annexa.report/1";
+
+enum class CheckStatus { Pass, Fail, NotApplicable, Error };
+enum class Severity { Low, Medium, High, Critical };
+
+std::string_view toString(CheckStatus status);
+std::string_view toString(Severity severity);
+std::optional<CheckStatus> parseCheckStatus(std::string_view text);
+std::optional<Severity> parseSeverity(std::string_view text);
+
+// One thing the check looked at: where, what it saw, what it wanted to see.
+struct Evidence {
+  std::string source;
+  std::string observed;
+  std::string expected;
+  bool operator==(const Evidence&) const = default;
+};
+
+struct CheckResult {
+  std::string check;
+  std::string title;
+  CheckStatus status = CheckStatus::Error;
+  Severity severity = Severity::Medium;
+  std::vector<std::string> controls;
+  std::vector<Evidence> evidence;
+  std::string message;
+  std::string remediation;
+};
+
+struct OsInfo {
+  std::string id;
+  std::string version;
+  std::string prettyName;
+};
+
+struct HostInfo {
+  std::string hostname;
+  OsInfo os;
+  std::string kernel;
+  std::string machineId;
+};
+
+struct Report {
+  std::string schema = std::string(kReportSchema);
+  std::string reportId;
+  std::string agentVersion;
+  HostInfo host;
+  std::string startedAt;  // RFC 3339 UTC
+  std::int64_t durationMs = 0;
+  std::uint64_t droppedReports = 0;  // reports the agent's spool had to drop since the last delivery
+  std::vector<CheckResult> results;
+};
+
+nlohmann::json toJson(const Evidence& evidence);
+nlohmann::json toJson(const CheckResult& result);
+nlohmann::json toJson(const HostInfo& host);
+nlohmann::json toJson(const Report& report);
+
+// Strict parsing: every required field present with the right type; unknown fields ignored.
+Result<CheckResult> checkResultFromJson(const nlohmann::json& j);
+Result<Report> reportFromJson(const nlohmann::json& j);
+// Parses and validates raw bytes (depth-limited, size-limited by the caller).
+Result<Report> parseReport(std::string_view body);
+
+}  // namespace annexa

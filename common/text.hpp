@@ -1,0 +1,34 @@
+// Small string helpers shared by parsers of config files, /proc and reports.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace annexa::text {
+
+std::string_view trim(std::string_view s);
+std::string toLower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool startsWith(std::string_view s, std::string_view prefix);
+bool endsWith(std::string_view s, std::string_view suffix);
+bool contains(std::string_view haystack, std::string_view needle);
+bool icontains(std::string_view haystack, std::string_view needle);
+
+// Splits on a single character; keeps empty fields.
+std::vector<std::string> split(std::string_view s, char sep);
+// Splits on runs of blanks (space/tab); drops empty fields.
+std::vector<std::string> splitWords(std::string_view s);
+std::vector<std::string_view> lines(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Removes a trailing '#' comment (when not inside quotes) and surrounding blanks.
+std::string_view stripComment(std::string_view line, char marker = '#');
+
+// Parses a whole decimal integer; false on garbage or overflow.
+bool parseInt(std::string_view s, long long& out);
+
+// Shortens a value for evidence output ("…" marks the cut).
+std::string truncate(std::string_view s, std::size_t maxLength);
+
+}  // namespace annexa::text
