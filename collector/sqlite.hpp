@@ -1,0 +1,83 @@
+// A thin RAII layer over the SQLite C API: connections, cached prepared statements, transactions.
+// SQLite failures other than constraint handling are exceptional (disk full, corruption) and throw SqliteError;
+// callers at the edges (writer thread, API handlers, CLI) turn them into 5xx / exit codes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace annexa::collector {
+
+class SqliteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, std::optional<std::int64_t> value);
+  Statement& bindNull(int index);
+  Statement& bindBlob(int index, std::string_view bytes);
+  // Advances; true while a row is available.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+  std::int64_t columnInt(int index) const;
+  std::string columnText(int index) const;
+  bool isNull(int index) const;
+  void reset();
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class Database {
+ public:
+  enum class Mode { ReadWrite, ReadOnly };
+  static std::unique_ptr<Database> open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(std::string_view sql);
+  // A cached, reset statement (a cheap view); valid until the Database is destroyed.
+  // Do not interleave two uses of the same SQL text.
+  Statement prepare(std::string_view sql);
+  int changes() const;
+  std::int64_t lastInsertRowId() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
+};
+
+// BEGIN IMMEDIATE … COMMIT, rolled back when left by an exception.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace annexa::collector

@@ -1,0 +1,501 @@
+// SQLite implementation of Store. One writer connection (serialised by a mutex; the ingest queue is its main
+// user) and a small pool of reader connections, so API reads never wait for a write transaction (WAL).
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include <nlohmann/json.hpp>
+
+#include "collector/sqlite.hpp"
+#include "collector/store.hpp"
+#include "common/clock.hpp"
+#include "common/digest.hpp"
+
+namespace annexa::collector {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+// Each entry migrates from version (index) to (index + 1). Append only; never edit a shipped step.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY,
+  hostname TEXT NOT NULL DEFAULT '',
+  machine_id TEXT NOT NULL DEFAULT '',
+  os_id TEXT NOT NULL DEFAULT '',
+  os_version TEXT NOT NULL DEFAULT '',
+  os_name TEXT NOT NULL DEFAULT '',
+  kernel TEXT NOT NULL DEFAULT '',
+  agent_version TEXT NOT NULL DEFAULT '',
+  cert_serial TEXT NOT NULL,
+  cert_not_after INTEGER NOT NULL DEFAULT 0,
+  enrolled_at INTEGER NOT NULL,
+  last_seen INTEGER,
+  interval_seconds INTEGER NOT NULL DEFAULT 900,
+  last_results_digest TEXT NOT NULL DEFAULT '',
+  revoked_at INTEGER,
+  token_id TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  uses_left INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE operators (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+  cert_serial TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE reports (
+  agent_id TEXT NOT NULL,
+  report_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  observed_at INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  body BLOB,
+  PRIMARY KEY (agent_id, report_id)
+) WITHOUT ROWID;
+CREATE INDEX reports_received ON reports (received_at);
+CREATE TABLE current_results (
+  agent_id TEXT NOT NULL,
+  check_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  message TEXT NOT NULL,
+  remediation TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  report_id TEXT NOT NULL,
+  PRIMARY KEY (agent_id, check_id)
+) WITHOUT ROWID;
+CREATE TABLE result_changes (
+  id INTEGER PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  check_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  changed_at INTEGER NOT NULL,
+  report_id TEXT NOT NULL
+);
+CREATE INDEX result_changes_time ON result_changes (changed_at);
+CREATE INDEX result_changes_host_check ON result_changes (agent_id, check_id, changed_at);
+CREATE TABLE posture_daily (
+  day TEXT NOT NULL,
+  control_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  passing INTEGER NOT NULL,
+  failing INTEGER NOT NULL,
+  error INTEGER NOT NULL,
+  stale INTEGER NOT NULL,
+  PRIMARY KEY (day, control_id)
+) WITHOUT ROWID;
+)sql",
+};
+static_assert(std::size(kMigrations) == kSchemaVersion);
+
+void migrate(Database& db) {
+  auto version = db.prepare("PRAGMA user_version");
+  version.step();
+  const auto current = static_cast<int>(version.columnInt(0));
+  version.reset();
+  if (current > kSchemaVersion)
+    throw SqliteError("database schema version " + std::to_string(current) + " is newer than this collector (" +
+                      std::to_string(kSchemaVersion) + ")");
+  for (int v = current; v < kSchemaVersion; ++v) {
+    Transaction tx(db);
+    db.exec(kMigrations[v]);
+    db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
+}
+
+std::optional<std::int64_t> optionalInt(const Statement& s, int i) {
+  return s.isNull(i) ? std::nullopt : std::optional<std::int64_t>(s.columnInt(i));
+}
+
+nlohmann::json evidenceJson(const std::vector<Evidence>& evidence) {
+  auto out = nlohmann::json::array();
+  for (const auto& e : evidence) out.push_back(toJson(e));
+  return out;
+}
+
+// What counts as a change: status, severity or any observed evidence. Messages may reword freely.
+std::string resultDigest(const CheckResult& r, const std::string& evidence) {
+  return sha256Hex(std::string(toString(r.status)) + '\n' + std::string(toString(r.severity)) + '\n' + evidence);
+}
+
+AgentRecord readAgent(const Statement& s) {
+  AgentRecord a;
+  a.id = s.columnText(0);
+  a.hostname = s.columnText(1);
+  a.machineId = s.columnText(2);
+  a.osId = s.columnText(3);
+  a.osVersion = s.columnText(4);
+  a.osName = s.columnText(5);
+  a.kernel = s.columnText(6);
+  a.agentVersion = s.columnText(7);
+  a.certSerial = s.columnText(8);
+  a.certNotAfter = s.columnInt(9);
+  a.enrolledAt = s.columnInt(10);
+  a.lastSeen = optionalInt(s, 11);
+  a.intervalSeconds = s.columnInt(12);
+  a.revokedAt = optionalInt(s, 13);
+  a.tokenId = s.columnText(14);
+  return a;
+}
+constexpr const char* kAgentColumns =
+    "id, hostname, machine_id, os_id, os_version, os_name, kernel, agent_version, cert_serial, cert_not_after, "
+    "enrolled_at, last_seen, interval_seconds, revoked_at, token_id";
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
+    writer_ = Database::open(path_);
+    writer_->exec("PRAGMA journal_mode = WAL");
+    // FULL: a commit acknowledged to an agent survives power loss, not just a crash of the collector.
+    writer_->exec("PRAGMA synchronous = FULL");
+    migrate(*writer_);
+  }
+
+  void addToken(const TokenRecord& t, const std::string& tokenHash) override {
+    std::lock_guard lock(writerMutex_);
+    writer_->prepare("INSERT INTO tokens (id, hash, label, created_at, expires_at, uses_left) VALUES (?,?,?,?,?,?)")
+        .bind(1, t.id).bind(2, tokenHash).bind(3, t.label).bind(4, t.createdAt).bind(5, t.expiresAt)
+        .bind(6, t.usesLeft).run();
+  }
+
+  Result<TokenRecord> redeemToken(const std::string& tokenHash, std::int64_t now) override {
+    std::lock_guard lock(writerMutex_);
+    Transaction tx(*writer_);
+    auto q = writer_->prepare(
+        "SELECT id, label, created_at, expires_at, uses_left, revoked_at FROM tokens WHERE hash = ?");
+    q.bind(1, tokenHash);
+    if (!q.step()) return makeError("unknown enrollment token");
+    TokenRecord t{q.columnText(0), q.columnText(1), q.columnInt(2), q.columnInt(3), q.columnInt(4), optionalInt(q, 5)};
+    q.reset();
+    if (t.revokedAt) return makeError("enrollment token has been revoked");
+    if (t.expiresAt <= now) return makeError("enrollment token has expired");
+    if (t.usesLeft <= 0) return makeError("enrollment token has been used up");
+    writer_->prepare("UPDATE tokens SET uses_left = uses_left - 1 WHERE id = ?").bind(1, t.id).run();
+    tx.commit();
+    --t.usesLeft;
+    return t;
+  }
+
+  std::vector<TokenRecord> listTokens() override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(
+        "SELECT id, label, created_at, expires_at, uses_left, revoked_at FROM tokens ORDER BY created_at");
+    std::vector<TokenRecord> out;
+    while (q.step())
+      out.push_back({q.columnText(0), q.columnText(1), q.columnInt(2), q.columnInt(3), q.columnInt(4), optionalInt(q, 5)});
+    return out;
+  }
+
+  bool revokeToken(const std::string& id, std::int64_t now) override {
+    std::lock_guard lock(writerMutex_);
+    writer_->prepare("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, now).bind(2, id).run();
+    return writer_->changes() > 0;
+  }
+
+  void addAgent(const AgentRecord& a) override {
+    std::lock_guard lock(writerMutex_);
+    writer_->prepare(std::string("INSERT INTO agents (") + kAgentColumns +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, a.id).bind(2, a.hostname).bind(3, a.machineId).bind(4, a.osId).bind(5, a.osVersion)
+        .bind(6, a.osName).bind(7, a.kernel).bind(8, a.agentVersion).bind(9, a.certSerial).bind(10, a.certNotAfter)
+        .bind(11, a.enrolledAt).bind(12, a.lastSeen).bind(13, a.intervalSeconds).bind(14, a.revokedAt)
+        .bind(15, a.tokenId).run();
+  }
+
+  std::optional<AgentRecord> findAgent(const std::string& id) override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(std::string("SELECT ") + kAgentColumns + " FROM agents WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    auto agent = readAgent(q);
+    q.reset();
+    return agent;
+  }
+
+  std::vector<AgentRecord> listAgents() override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(std::string("SELECT ") + kAgentColumns + " FROM agents ORDER BY hostname, id");
+    std::vector<AgentRecord> out;
+    while (q.step()) out.push_back(readAgent(q));
+    return out;
+  }
+
+  bool revokeAgent(const std::string& id, std::int64_t now) override {
+    std::lock_guard lock(writerMutex_);
+    writer_->prepare("UPDATE agents SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").bind(1, now).bind(2, id).run();
+    return writer_->changes() > 0;
+  }
+
+  void addOperator(const OperatorRecord& op) override {
+    std::lock_guard lock(writerMutex_);
+    // Re-issuing an operator's certificate revokes the previous one.
+    Transaction tx(*writer_);
+    writer_->prepare("UPDATE operators SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+        .bind(1, op.createdAt).bind(2, op.name).run();
+    writer_->prepare("INSERT INTO operators (name, role, cert_serial, created_at) VALUES (?,?,?,?) "
+                     "ON CONFLICT (name) DO UPDATE SET role = excluded.role, cert_serial = excluded.cert_serial, "
+                     "created_at = excluded.created_at, revoked_at = NULL")
+        .bind(1, op.name).bind(2, op.role).bind(3, op.certSerial).bind(4, op.createdAt).run();
+    tx.commit();
+  }
+
+  std::vector<OperatorRecord> listOperators() override {
+    auto reader = acquireReader();
+    auto q = reader->prepare("SELECT name, role, cert_serial, created_at, revoked_at FROM operators ORDER BY name");
+    std::vector<OperatorRecord> out;
+    while (q.step()) out.push_back({q.columnText(0), q.columnText(1), q.columnText(2), q.columnInt(3), optionalInt(q, 4)});
+    return out;
+  }
+
+  std::set<std::string> revokedSerials() override {
+    auto reader = acquireReader();
+    std::set<std::string> out;
+    auto q = reader->prepare("SELECT cert_serial FROM agents WHERE revoked_at IS NOT NULL "
+                             "UNION SELECT cert_serial FROM operators WHERE revoked_at IS NOT NULL");
+    while (q.step()) out.insert(q.columnText(0));
+    return out;
+  }
+
+  std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) override {
+    std::lock_guard lock(writerMutex_);
+    std::vector<IngestOutcome> outcomes;
+    outcomes.reserve(batch.size());
+    Transaction tx(*writer_);
+    for (const auto& request : batch) outcomes.push_back(ingestOne(request));
+    tx.commit();
+    return outcomes;
+  }
+
+  std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId) override {
+    auto reader = acquireReader();
+    const std::string columns =
+        "SELECT agent_id, check_id, title, status, severity, message, remediation, evidence, since, report_id "
+        "FROM current_results";
+    auto q = agentId ? reader->prepare(columns + " WHERE agent_id = ? ORDER BY check_id")
+                     : reader->prepare(columns + " ORDER BY agent_id, check_id");
+    if (agentId) q.bind(1, *agentId);
+    std::vector<StoredResult> out;
+    while (q.step()) {
+      StoredResult r;
+      r.agentId = q.columnText(0);
+      r.checkId = q.columnText(1);
+      r.title = q.columnText(2);
+      r.status = parseCheckStatus(q.columnText(3)).value_or(CheckStatus::Error);
+      r.severity = parseSeverity(q.columnText(4)).value_or(Severity::Medium);
+      r.message = q.columnText(5);
+      r.remediation = q.columnText(6);
+      r.evidenceJson = q.columnText(7);
+      r.since = q.columnInt(8);
+      r.reportId = q.columnText(9);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  std::vector<ResultChange> changesBetween(std::int64_t from, std::int64_t to) override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(
+        "SELECT agent_id, check_id, status, severity, changed_at FROM result_changes "
+        "WHERE changed_at >= ? AND changed_at < ? ORDER BY changed_at, id");
+    q.bind(1, from).bind(2, to);
+    std::vector<ResultChange> out;
+    while (q.step())
+      out.push_back({q.columnText(0), q.columnText(1), parseCheckStatus(q.columnText(2)).value_or(CheckStatus::Error),
+                     parseSeverity(q.columnText(3)).value_or(Severity::Medium), q.columnInt(4)});
+    return out;
+  }
+
+  std::int64_t reportCount() override {
+    auto reader = acquireReader();
+    auto q = reader->prepare("SELECT count(*) FROM reports");
+    q.step();
+    const auto n = q.columnInt(0);
+    q.reset();
+    return n;
+  }
+
+  std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) override {
+    auto reader = acquireReader();
+    auto q = reader->prepare("SELECT body FROM reports WHERE agent_id = ? AND report_id = ? AND body IS NOT NULL");
+    q.bind(1, agentId).bind(2, reportId);
+    if (!q.step()) return std::nullopt;
+    auto body = q.columnText(0);
+    q.reset();
+    return body;
+  }
+
+  std::int64_t purgeReportsBefore(std::int64_t cutoff) override {
+    std::lock_guard lock(writerMutex_);
+    // The row (id, hash, times) stays so duplicates are still recognised; the evidence body goes.
+    writer_->prepare("UPDATE reports SET body = NULL WHERE received_at < ? AND body IS NOT NULL").bind(1, cutoff).run();
+    return writer_->changes();
+  }
+
+  void saveDailyPosture(const std::vector<DailyPostureRow>& rows) override {
+    std::lock_guard lock(writerMutex_);
+    Transaction tx(*writer_);
+    for (const auto& r : rows) {
+      writer_->prepare("INSERT INTO posture_daily (day, control_id, status, passing, failing, error, stale) "
+                       "VALUES (?,?,?,?,?,?,?) ON CONFLICT (day, control_id) DO UPDATE SET status = excluded.status, "
+                       "passing = excluded.passing, failing = excluded.failing, error = excluded.error, "
+                       "stale = excluded.stale")
+          .bind(1, r.day).bind(2, r.controlId).bind(3, r.status).bind(4, r.passing).bind(5, r.failing)
+          .bind(6, r.error).bind(7, r.stale).run();
+    }
+    tx.commit();
+  }
+
+  std::vector<DailyPostureRow> dailyPosture(const std::string& fromDay, const std::string& toDay,
+                                            const std::optional<std::string>& controlId) override {
+    auto reader = acquireReader();
+    const std::string sql =
+        "SELECT day, control_id, status, passing, failing, error, stale FROM posture_daily WHERE day >= ? AND day <= ?";
+    auto q = controlId ? reader->prepare(sql + " AND control_id = ? ORDER BY day, control_id")
+                       : reader->prepare(sql + " ORDER BY day, control_id");
+    q.bind(1, fromDay).bind(2, toDay);
+    if (controlId) q.bind(3, *controlId);
+    std::vector<DailyPostureRow> out;
+    while (q.step())
+      out.push_back({q.columnText(0), q.columnText(1), q.columnText(2), static_cast<int>(q.columnInt(3)),
+                     static_cast<int>(q.columnInt(4)), static_cast<int>(q.columnInt(5)),
+                     static_cast<int>(q.columnInt(6))});
+    return out;
+  }
+
+ private:
+  // A pooled reader connection, returned to the pool when the handle goes out of scope.
+  class ReaderHandle {
+   public:
+    ReaderHandle(SqliteStore& store, std::unique_ptr<Database> db) : store_(store), db_(std::move(db)) {}
+    ~ReaderHandle() {
+      std::lock_guard lock(store_.readersMutex_);
+      store_.readers_.push_back(std::move(db_));
+    }
+    ReaderHandle(const ReaderHandle&) = delete;
+    ReaderHandle& operator=(const ReaderHandle&) = delete;
+    Database* operator->() { return db_.get(); }
+
+   private:
+    SqliteStore& store_;
+    std::unique_ptr<Database> db_;
+  };
+
+  ReaderHandle acquireReader() {
+    {
+      std::lock_guard lock(readersMutex_);
+      if (!readers_.empty()) {
+        auto db = std::move(readers_.back());
+        readers_.pop_back();
+        return ReaderHandle(*this, std::move(db));
+      }
+    }
+    return ReaderHandle(*this, Database::open(path_, Database::Mode::ReadOnly));
+  }
+
+  IngestOutcome ingestOne(const IngestRequest& request) {
+    const Report& report = request.report;
+    // Observed time: the agent's clock, but never in the future of when we received it.
+    const auto started = parseRfc3339(report.startedAt).value_or(request.receivedAt);
+    const std::int64_t observedAt = std::min(started, request.receivedAt);
+
+    writer_->prepare("INSERT OR IGNORE INTO reports (agent_id, report_id, received_at, observed_at, sha256, body) "
+                     "VALUES (?,?,?,?,?,?)")
+        .bind(1, request.agentId).bind(2, report.reportId).bind(3, request.receivedAt).bind(4, observedAt)
+        .bind(5, sha256Hex(request.rawBody)).bindBlob(6, request.rawBody).run();
+    if (writer_->changes() == 0) return IngestOutcome::Duplicate;
+
+    auto agentQuery = writer_->prepare("SELECT last_seen, last_results_digest FROM agents WHERE id = ?");
+    agentQuery.bind(1, request.agentId);
+    std::optional<std::int64_t> lastSeen;
+    std::string lastDigest;
+    if (agentQuery.step()) {
+      lastSeen = optionalInt(agentQuery, 0);
+      lastDigest = agentQuery.columnText(1);
+    }
+    agentQuery.reset();
+
+    // An older report redelivered after a newer one is kept as evidence but does not roll state back.
+    if (lastSeen && observedAt < *lastSeen) return IngestOutcome::Stored;
+
+    std::vector<std::string> evidence;
+    std::vector<std::string> digests;
+    evidence.reserve(report.results.size());
+    std::string allDigests;
+    for (const auto& r : report.results) {
+      evidence.push_back(evidenceJson(r.evidence).dump());
+      digests.push_back(resultDigest(r, evidence.back()));
+      allDigests += r.check + '=' + digests.back() + '\n';
+    }
+    const std::string reportDigest = sha256Hex(allDigests);
+
+    writer_->prepare("UPDATE agents SET last_seen = ?, hostname = ?, os_id = ?, os_version = ?, os_name = ?, "
+                     "kernel = ?, agent_version = ?, last_results_digest = ? WHERE id = ?")
+        .bind(1, observedAt).bind(2, report.host.hostname).bind(3, report.host.os.id).bind(4, report.host.os.version)
+        .bind(5, report.host.os.prettyName).bind(6, report.host.kernel).bind(7, report.agentVersion)
+        .bind(8, reportDigest).bind(9, request.agentId).run();
+    // Unchanged results cost a heartbeat, not a row per check.
+    if (reportDigest == lastDigest) return IngestOutcome::Stored;
+
+    std::map<std::string, std::string, std::less<>> previous;
+    auto current = writer_->prepare("SELECT check_id, digest FROM current_results WHERE agent_id = ?");
+    current.bind(1, request.agentId);
+    while (current.step()) previous.emplace(current.columnText(0), current.columnText(1));
+
+    for (std::size_t i = 0; i < report.results.size(); ++i) {
+      const auto& r = report.results[i];
+      const auto found = previous.find(r.check);
+      const bool changed = found == previous.end() || found->second != digests[i];
+      if (found != previous.end()) previous.erase(found);
+      if (!changed) continue;
+      writer_->prepare("INSERT INTO current_results (agent_id, check_id, title, status, severity, message, remediation, "
+                       "evidence, digest, since, report_id) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                       "ON CONFLICT (agent_id, check_id) DO UPDATE SET title = excluded.title, status = excluded.status, "
+                       "severity = excluded.severity, message = excluded.message, remediation = excluded.remediation, "
+                       "evidence = excluded.evidence, digest = excluded.digest, since = excluded.since, "
+                       "report_id = excluded.report_id")
+          .bind(1, request.agentId).bind(2, r.check).bind(3, r.title).bind(4, toString(r.status))
+          .bind(5, toString(r.severity)).bind(6, r.message).bind(7, r.remediation).bind(8, evidence[i])
+          .bind(9, digests[i]).bind(10, observedAt).bind(11, report.reportId).run();
+      writer_->prepare("INSERT INTO result_changes (agent_id, check_id, status, severity, evidence, changed_at, report_id) "
+                       "VALUES (?,?,?,?,?,?,?)")
+          .bind(1, request.agentId).bind(2, r.check).bind(3, toString(r.status)).bind(4, toString(r.severity))
+          .bind(5, evidence[i]).bind(6, observedAt).bind(7, report.reportId).run();
+    }
+    // Checks the host no longer reports (disabled, removed) leave the current state.
+    for (const auto& [checkId, digest] : previous) {
+      writer_->prepare("DELETE FROM current_results WHERE agent_id = ? AND check_id = ?")
+          .bind(1, request.agentId).bind(2, checkId).run();
+    }
+    return IngestOutcome::Stored;
+  }
+
+  std::filesystem::path path_;
+  std::mutex writerMutex_;
+  std::unique_ptr<Database> writer_;
+  std::mutex readersMutex_;
+  std::vector<std::unique_ptr<Database>> readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace annexa::collector

@@ -1,0 +1,133 @@
+// The collector's storage interface: narrow enough that a PostgreSQL backend can implement it later
+// (see docs/storage.md). The SQLite implementation is the embedded default.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/model.hpp"
+#include "common/result.hpp"
+
+namespace annexa::collector {
+
+struct AgentRecord {
+  std::string id;  // UUID, the CN of its client certificate
+  std::string hostname;
+  std::string machineId;
+  std::string osId;
+  std::string osVersion;
+  std::string osName;
+  std::string kernel;
+  std::string agentVersion;
+  std::string certSerial;
+  std::int64_t certNotAfter = 0;
+  std::int64_t enrolledAt = 0;
+  std::optional<std::int64_t> lastSeen;
+  std::int64_t intervalSeconds = 900;
+  std::optional<std::int64_t> revokedAt;
+  std::string tokenId;
+};
+
+struct TokenRecord {
+  std::string id;
+  std::string label;
+  std::int64_t createdAt = 0;
+  std::int64_t expiresAt = 0;
+  std::int64_t usesLeft = 0;
+  std::optional<std::int64_t> revokedAt;
+};
+
+struct OperatorRecord {
+  std::string name;
+  std::string role;  // admin | viewer
+  std::string certSerial;
+  std::int64_t createdAt = 0;
+  std::optional<std::int64_t> revokedAt;
+};
+
+// The latest result of one check on one host.
+struct StoredResult {
+  std::string agentId;
+  std::string checkId;
+  std::string title;
+  CheckStatus status = CheckStatus::Error;
+  Severity severity = Severity::Medium;
+  std::string message;
+  std::string remediation;
+  std::string evidenceJson;  // JSON array of {source, observed, expected}
+  std::int64_t since = 0;    // when this status/evidence was first observed
+  std::string reportId;
+};
+
+// One change of a host's result (status or observed evidence), for history and past-date posture.
+struct ResultChange {
+  std::string agentId;
+  std::string checkId;
+  CheckStatus status = CheckStatus::Error;
+  Severity severity = Severity::Medium;
+  std::int64_t changedAt = 0;
+};
+
+struct IngestRequest {
+  std::string agentId;  // from the client certificate
+  Report report;
+  std::string rawBody;  // the bytes received, kept as evidence
+  std::int64_t receivedAt = 0;
+};
+
+enum class IngestOutcome { Stored, Duplicate };
+
+struct DailyPostureRow {
+  std::string day;  // YYYY-MM-DD (UTC)
+  std::string controlId;
+  std::string status;
+  int passing = 0;
+  int failing = 0;
+  int error = 0;
+  int stale = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Enrollment tokens: only the hash of a token is stored.
+  virtual void addToken(const TokenRecord& token, const std::string& tokenHash) = 0;
+  // Uses one use of a valid token; the error says why it was refused (unknown, expired, used up, revoked).
+  virtual Result<TokenRecord> redeemToken(const std::string& tokenHash, std::int64_t now) = 0;
+  virtual std::vector<TokenRecord> listTokens() = 0;
+  virtual bool revokeToken(const std::string& id, std::int64_t now) = 0;
+
+  virtual void addAgent(const AgentRecord& agent) = 0;
+  virtual std::optional<AgentRecord> findAgent(const std::string& id) = 0;
+  virtual std::vector<AgentRecord> listAgents() = 0;
+  virtual bool revokeAgent(const std::string& id, std::int64_t now) = 0;
+
+  virtual void addOperator(const OperatorRecord& op) = 0;
+  virtual std::vector<OperatorRecord> listOperators() = 0;
+  // Serial numbers of every revoked agent and operator certificate.
+  virtual std::set<std::string> revokedSerials() = 0;
+
+  // Stores a batch in one transaction; a report_id already stored for that agent is a Duplicate.
+  virtual std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) = 0;
+  virtual std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId = std::nullopt) = 0;
+  virtual std::vector<ResultChange> changesBetween(std::int64_t from, std::int64_t to) = 0;
+  virtual std::int64_t reportCount() = 0;
+  virtual std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) = 0;
+  // Deletes stored report bodies received before `cutoff`; returns how many.
+  virtual std::int64_t purgeReportsBefore(std::int64_t cutoff) = 0;
+
+  virtual void saveDailyPosture(const std::vector<DailyPostureRow>& rows) = 0;
+  virtual std::vector<DailyPostureRow> dailyPosture(const std::string& fromDay, const std::string& toDay,
+                                                     const std::optional<std::string>& controlId) = 0;
+};
+
+// Opens (creating and migrating when needed) the SQLite database: WAL, one writer, pooled readers.
+std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path);
+
+}  // namespace annexa::collector

@@ -1,0 +1,148 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "collector/store.hpp"
+#include "common/digest.hpp"
+#include "common/random.hpp"
+#include "tests/support/fixture.hpp"
+
+namespace annexa::collector {
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = openSqliteStore(dir_.path() / "annexa.db");
+    AgentRecord agent;
+    agent.id = "agent-1";
+    agent.hostname = "web-01";
+    agent.certSerial = "abc1";
+    agent.enrolledAt = 1000;
+    store_->addAgent(agent);
+  }
+
+  static Report makeReport(const std::string& started, CheckStatus sshStatus, const std::string& observed) {
+    Report report;
+    report.reportId = uuid4();
+    report.startedAt = started;
+    report.host.hostname = "web-01";
+    CheckResult ssh;
+    ssh.check = "ssh.permit_root_login";
+    ssh.status = sshStatus;
+    ssh.severity = Severity::High;
+    ssh.evidence = {{"/etc/ssh/sshd_config", observed, "no"}};
+    CheckResult aslr;
+    aslr.check = "kernel.aslr";
+    aslr.status = CheckStatus::Pass;
+    report.results = {ssh, aslr};
+    return report;
+  }
+
+  IngestRequest request(const Report& report, std::int64_t receivedAt) {
+    return {"agent-1", report, toJson(report).dump(), receivedAt};
+  }
+
+  test::FixtureRoot dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, StoresReportOnceAndRecognisesDuplicates) {
+  const auto report = makeReport("2026-11-01T00:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
+  auto outcomes = store_->ingest({request(report, 1793491200)});
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0], IngestOutcome::Stored);
+  outcomes = store_->ingest({request(report, 1793491300), request(report, 1793491300)});
+  EXPECT_EQ(outcomes[0], IngestOutcome::Duplicate);
+  EXPECT_EQ(outcomes[1], IngestOutcome::Duplicate);
+  EXPECT_EQ(store_->reportCount(), 1);
+  const auto raw = store_->rawReport("agent-1", report.reportId);
+  ASSERT_TRUE(raw.has_value());
+  EXPECT_EQ(*raw, toJson(report).dump());
+}
+
+TEST_F(StoreTest, HistoryGetsARowOnlyWhenAResultChanges) {
+  const std::int64_t day1 = 1793491200;  // 2026-11-01
+  store_->ingest({request(makeReport("2026-11-01T00:00:00Z", CheckStatus::Fail, "PermitRootLogin yes"), day1)});
+  store_->ingest({request(makeReport("2026-11-01T01:00:00Z", CheckStatus::Fail, "PermitRootLogin yes"), day1 + 3600)});
+  store_->ingest({request(makeReport("2026-11-01T02:00:00Z", CheckStatus::Pass, "PermitRootLogin no"), day1 + 7200)});
+  const auto changes = store_->changesBetween(0, day1 + 86400);
+  // First report: two rows; the unchanged second: none; the third: the ssh check only.
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[2].checkId, "ssh.permit_root_login");
+  EXPECT_EQ(changes[2].status, CheckStatus::Pass);
+  EXPECT_EQ(changes[2].changedAt, day1 + 7200);
+  EXPECT_EQ(store_->reportCount(), 3);
+
+  const auto current = store_->currentResults("agent-1");
+  ASSERT_EQ(current.size(), 2u);
+  EXPECT_EQ(current[1].checkId, "ssh.permit_root_login");
+  EXPECT_EQ(current[1].status, CheckStatus::Pass);
+  EXPECT_EQ(current[1].since, day1 + 7200);
+  EXPECT_EQ(nlohmann::json::parse(current[1].evidenceJson)[0]["observed"], "PermitRootLogin no");
+  EXPECT_EQ(store_->findAgent("agent-1")->lastSeen, day1 + 7200);
+}
+
+TEST_F(StoreTest, OlderRedeliveredReportDoesNotRollStateBack) {
+  const std::int64_t t = 1793491200;
+  const auto newer = makeReport("2026-11-01T02:00:00Z", CheckStatus::Pass, "PermitRootLogin no");
+  const auto older = makeReport("2026-11-01T01:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
+  store_->ingest({request(newer, t + 7200)});
+  EXPECT_EQ(store_->ingest({request(older, t + 7300)})[0], IngestOutcome::Stored);
+  EXPECT_EQ(store_->currentResults("agent-1")[1].status, CheckStatus::Pass);
+  EXPECT_EQ(store_->reportCount(), 2);
+}
+
+TEST_F(StoreTest, TokensAreSingleUseExpiringAndRevocable) {
+  const std::string hash = sha256Hex("secret-token");
+  store_->addToken({"tok-1", "laptops", 100, 200, 1, std::nullopt}, hash);
+  EXPECT_EQ(store_->redeemToken(sha256Hex("other"), 150).error(), "unknown enrollment token");
+  EXPECT_EQ(store_->redeemToken(hash, 250).error(), "enrollment token has expired");
+  ASSERT_TRUE(store_->redeemToken(hash, 150).ok());
+  EXPECT_EQ(store_->redeemToken(hash, 151).error(), "enrollment token has been used up");
+
+  store_->addToken({"tok-2", "", 100, 200, 5, std::nullopt}, sha256Hex("t2"));
+  EXPECT_TRUE(store_->revokeToken("tok-2", 120));
+  EXPECT_FALSE(store_->revokeToken("tok-2", 121));
+  EXPECT_EQ(store_->redeemToken(sha256Hex("t2"), 150).error(), "enrollment token has been revoked");
+  EXPECT_EQ(store_->listTokens().size(), 2u);
+}
+
+TEST_F(StoreTest, RevokedAgentsAndOperatorsListTheirSerials) {
+  EXPECT_TRUE(store_->revokedSerials().empty());
+  EXPECT_TRUE(store_->revokeAgent("agent-1", 2000));
+  EXPECT_FALSE(store_->revokeAgent("agent-1", 2001));
+  store_->addOperator({"alice", "admin", "op1", 100, std::nullopt});
+  store_->addOperator({"alice", "viewer", "op2", 200, std::nullopt});  // re-issue revokes op1
+  EXPECT_EQ(store_->revokedSerials(), (std::set<std::string>{"abc1"}));
+  const auto ops = store_->listOperators();
+  ASSERT_EQ(ops.size(), 1u);
+  EXPECT_EQ(ops[0].role, "viewer");
+  EXPECT_EQ(ops[0].certSerial, "op2");
+}
+
+TEST_F(StoreTest, SurvivesReopenAndPurgesOldBodies) {
+  const auto report = makeReport("2026-11-01T00:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
+  store_->ingest({request(report, 1000)});
+  store_.reset();
+  store_ = openSqliteStore(dir_.path() / "annexa.db");
+  EXPECT_EQ(store_->reportCount(), 1);
+  EXPECT_EQ(store_->purgeReportsBefore(2000), 1);
+  EXPECT_FALSE(store_->rawReport("agent-1", report.reportId).has_value());
+  // The id is still known: a late redelivery is a duplicate, not a new report.
+  EXPECT_EQ(store_->ingest({request(report, 3000)})[0], IngestOutcome::Duplicate);
+}
+
+TEST_F(StoreTest, DailyPostureUpserts) {
+  store_->saveDailyPosture({{"2026-11-01", "A.8.5", "failing", 1, 2, 0, 0}});
+  store_->saveDailyPosture({{"2026-11-01", "A.8.5", "passing", 3, 0, 0, 0}, {"2026-11-02", "A.8.5", "passing", 3, 0, 0, 0}});
+  const auto rows = store_->dailyPosture("2026-11-01", "2026-11-30", std::string("A.8.5"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].status, "passing");
+  EXPECT_EQ(rows[0].passing, 3);
+}
+
+}  // namespace
+}  // namespace annexa::collector
