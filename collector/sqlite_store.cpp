@@ -153,6 +153,11 @@ AgentRecord readAgent(const Statement& s) {
   a.tokenId = s.columnText(14);
   return a;
 }
+StatusRow readStatusRow(const Statement& s) {
+  return {s.columnText(0), s.columnText(1), parseCheckStatus(s.columnText(2)).value_or(CheckStatus::Error),
+          parseSeverity(s.columnText(3)).value_or(Severity::Medium), s.columnInt(4)};
+}
+
 constexpr const char* kAgentColumns =
     "id, hostname, machine_id, os_id, os_version, os_name, kernel, agent_version, cert_serial, cert_not_after, "
     "enrolled_at, last_seen, interval_seconds, revoked_at, token_id";
@@ -308,16 +313,22 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  std::vector<ResultChange> changesBetween(std::int64_t from, std::int64_t to) override {
+  std::vector<StatusRow> currentStatuses() override {
+    auto reader = acquireReader();
+    auto q = reader->prepare("SELECT agent_id, check_id, status, severity, since FROM current_results");
+    std::vector<StatusRow> out;
+    while (q.step()) out.push_back(readStatusRow(q));
+    return out;
+  }
+
+  std::vector<StatusRow> changesBetween(std::int64_t from, std::int64_t to) override {
     auto reader = acquireReader();
     auto q = reader->prepare(
         "SELECT agent_id, check_id, status, severity, changed_at FROM result_changes "
         "WHERE changed_at >= ? AND changed_at < ? ORDER BY changed_at, id");
     q.bind(1, from).bind(2, to);
-    std::vector<ResultChange> out;
-    while (q.step())
-      out.push_back({q.columnText(0), q.columnText(1), parseCheckStatus(q.columnText(2)).value_or(CheckStatus::Error),
-                     parseSeverity(q.columnText(3)).value_or(Severity::Medium), q.columnInt(4)});
+    std::vector<StatusRow> out;
+    while (q.step()) out.push_back(readStatusRow(q));
     return out;
   }
 

@@ -64,13 +64,13 @@ struct StoredResult {
   std::string reportId;
 };
 
-// One change of a host's result (status or observed evidence), for history and past-date posture.
-struct ResultChange {
+// A host's status for one check at a time: a current status (at = since) or a change (at = when it changed).
+struct StatusRow {
   std::string agentId;
   std::string checkId;
   CheckStatus status = CheckStatus::Error;
   Severity severity = Severity::Medium;
-  std::int64_t changedAt = 0;
+  std::int64_t at = 0;
 };
 
 struct IngestRequest {
@@ -116,7 +116,9 @@ class Store {
   // Stores a batch in one transaction; a report_id already stored for that agent is a Duplicate.
   virtual std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) = 0;
   virtual std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId = std::nullopt) = 0;
-  virtual std::vector<ResultChange> changesBetween(std::int64_t from, std::int64_t to) = 0;
+  // Status only (no evidence): what the posture engine needs for the whole fleet.
+  virtual std::vector<StatusRow> currentStatuses() = 0;
+  virtual std::vector<StatusRow> changesBetween(std::int64_t from, std::int64_t to) = 0;
   virtual std::int64_t reportCount() = 0;
   virtual std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) = 0;
   // Deletes stored report bodies received before `cutoff`; returns how many.

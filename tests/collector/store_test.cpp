@@ -73,7 +73,8 @@ TEST_F(StoreTest, HistoryGetsARowOnlyWhenAResultChanges) {
   ASSERT_EQ(changes.size(), 3u);
   EXPECT_EQ(changes[2].checkId, "ssh.permit_root_login");
   EXPECT_EQ(changes[2].status, CheckStatus::Pass);
-  EXPECT_EQ(changes[2].changedAt, day1 + 7200);
+  EXPECT_EQ(changes[2].at, day1 + 7200);
+  EXPECT_EQ(store_->currentStatuses().size(), 2u);
   EXPECT_EQ(store_->reportCount(), 3);
 
   const auto current = store_->currentResults("agent-1");

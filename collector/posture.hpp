@@ -1,0 +1,57 @@
+// The posture engine: from hosts and their current check results to the status of every Annex A control.
+// Pure: no I/O, so it is tested on hand-built fleets.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "collector/store.hpp"
+#include "common/catalog.hpp"
+
+namespace annexa::collector {
+
+enum class ControlStatus { Passing, Failing, Partial, NotEvidenced, NotApplicable };
+std::string_view toString(ControlStatus status);
+
+// A host whose last report is older than twice its interval is stale: its passes no longer count.
+bool isStale(const AgentRecord& agent, std::int64_t now);
+
+struct ControlPosture {
+  const Control* control = nullptr;
+  ControlStatus status = ControlStatus::NotEvidenced;
+  std::vector<std::string> checks;  // mapped check ids
+  int hostsPassing = 0;
+  int hostsFailing = 0;
+  int hostsError = 0;
+  int hostsStale = 0;
+  int hostsNotApplicable = 0;
+};
+
+struct ThemeSummary {
+  std::string theme;
+  int passing = 0;
+  int failing = 0;
+  int partial = 0;
+  int notEvidenced = 0;
+  int notApplicable = 0;
+};
+
+struct FleetPosture {
+  std::int64_t computedAt = 0;
+  int hostsTotal = 0;
+  int hostsStale = 0;
+  std::vector<ThemeSummary> themes;
+  std::vector<ControlPosture> controls;  // all 93, catalog order
+};
+
+// Revoked agents are out of scope. `statuses` are current results (StatusRow::at = since).
+FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping, const std::vector<AgentRecord>& agents,
+                            const std::vector<StatusRow>& statuses, std::int64_t now);
+
+nlohmann::json toJson(const ControlPosture& control);
+nlohmann::json toJson(const FleetPosture& posture);
+
+}  // namespace annexa::collector
