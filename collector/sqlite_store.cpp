@@ -289,12 +289,30 @@ class SqliteStore final : public Store {
 
   std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId) override {
     auto reader = acquireReader();
-    const std::string columns =
-        "SELECT agent_id, check_id, title, status, severity, message, remediation, evidence, since, report_id "
-        "FROM current_results";
-    auto q = agentId ? reader->prepare(columns + " WHERE agent_id = ? ORDER BY check_id")
-                     : reader->prepare(columns + " ORDER BY agent_id, check_id");
+    auto q = agentId ? reader->prepare(std::string(kResultColumns) + " WHERE agent_id = ? ORDER BY check_id")
+                     : reader->prepare(std::string(kResultColumns) + " ORDER BY agent_id, check_id");
     if (agentId) q.bind(1, *agentId);
+    return readResults(q);
+  }
+
+  std::vector<StoredResult> currentResultsForChecks(const std::vector<std::string>& checkIds) override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(std::string(kResultColumns) + " WHERE check_id = ? ORDER BY agent_id");
+    std::vector<StoredResult> out;
+    for (const auto& id : checkIds) {
+      q.bind(1, id);
+      auto part = readResults(q);
+      out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    return out;
+  }
+
+ private:
+  static constexpr const char* kResultColumns =
+      "SELECT agent_id, check_id, title, status, severity, message, remediation, evidence, since, report_id "
+      "FROM current_results";
+
+  static std::vector<StoredResult> readResults(Statement& q) {
     std::vector<StoredResult> out;
     while (q.step()) {
       StoredResult r;
@@ -310,14 +328,29 @@ class SqliteStore final : public Store {
       r.reportId = q.columnText(9);
       out.push_back(std::move(r));
     }
+    q.reset();
     return out;
   }
+
+ public:
 
   std::vector<StatusRow> currentStatuses() override {
     auto reader = acquireReader();
     auto q = reader->prepare("SELECT agent_id, check_id, status, severity, since FROM current_results");
     std::vector<StatusRow> out;
     while (q.step()) out.push_back(readStatusRow(q));
+    return out;
+  }
+
+  std::vector<FailingCheck> failingChecks() override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(
+        "SELECT r.check_id, max(r.title), max(r.severity), count(*), min(r.since) FROM current_results r "
+        "JOIN agents a ON a.id = r.agent_id WHERE r.status = 'fail' AND a.revoked_at IS NULL GROUP BY r.check_id");
+    std::vector<FailingCheck> out;
+    while (q.step())
+      out.push_back({q.columnText(0), q.columnText(1), parseSeverity(q.columnText(2)).value_or(Severity::Medium),
+                     static_cast<int>(q.columnInt(3)), q.columnInt(4)});
     return out;
   }
 

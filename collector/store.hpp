@@ -73,6 +73,15 @@ struct StatusRow {
   std::int64_t at = 0;
 };
 
+// A check failing somewhere in the fleet (revoked hosts excluded).
+struct FailingCheck {
+  std::string checkId;
+  std::string title;
+  Severity severity = Severity::Medium;
+  int hosts = 0;
+  std::int64_t firstSeen = 0;  // the oldest current failure
+};
+
 struct IngestRequest {
   std::string agentId;  // from the client certificate
   Report report;
@@ -116,8 +125,11 @@ class Store {
   // Stores a batch in one transaction; a report_id already stored for that agent is a Duplicate.
   virtual std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) = 0;
   virtual std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId = std::nullopt) = 0;
+  // Current results (with evidence) of the given checks on every host.
+  virtual std::vector<StoredResult> currentResultsForChecks(const std::vector<std::string>& checkIds) = 0;
   // Status only (no evidence): what the posture engine needs for the whole fleet.
   virtual std::vector<StatusRow> currentStatuses() = 0;
+  virtual std::vector<FailingCheck> failingChecks() = 0;
   virtual std::vector<StatusRow> changesBetween(std::int64_t from, std::int64_t to) = 0;
   virtual std::int64_t reportCount() = 0;
   virtual std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) = 0;

@@ -1,0 +1,292 @@
+#include "collector/api.hpp"
+
+#include <cctype>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+#include "common/digest.hpp"
+#include "common/json.hpp"
+#include "common/random.hpp"
+#include "common/text.hpp"
+
+namespace annexa::collector {
+namespace {
+
+constexpr std::int64_t kMaxTokenTtlSeconds = 30LL * 86400;
+
+ApiResponse jsonOk(const nlohmann::json& body, int status = 200) { return {status, body.dump(), "application/json"}; }
+
+std::string percentDecode(std::string_view in) {
+  std::string out;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out += ' ';
+    } else if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+               std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+bool isOperator(const PeerIdentity& peer) {
+  return peer.hasCertificate && (peer.role == pki::Role::Admin || peer.role == pki::Role::Viewer);
+}
+
+}  // namespace
+
+void RevocationList::replace(std::set<std::string> serials) {
+  std::unique_lock lock(mutex_);
+  serials_ = std::move(serials);
+}
+
+void RevocationList::add(const std::string& serial) {
+  std::unique_lock lock(mutex_);
+  serials_.insert(serial);
+}
+
+bool RevocationList::isRevoked(const std::string& serial) const {
+  std::shared_lock lock(mutex_);
+  return serials_.count(serial) > 0;
+}
+
+ApiResponse jsonError(int status, const std::string& message) {
+  return {status, nlohmann::json{{"error", message}}.dump(), "application/json"};
+}
+
+std::pair<std::string, std::map<std::string, std::string>> splitTarget(const std::string& target) {
+  const auto mark = target.find('?');
+  std::map<std::string, std::string> query;
+  if (mark != std::string::npos) {
+    for (const auto& pair : text::split(std::string_view(target).substr(mark + 1), '&')) {
+      if (pair.empty()) continue;
+      const auto eq = pair.find('=');
+      query[percentDecode(pair.substr(0, eq))] = eq == std::string::npos ? "" : percentDecode(pair.substr(eq + 1));
+    }
+  }
+  return {percentDecode(target.substr(0, mark)), query};
+}
+
+Api::Api(Store& store, IngestQueue& queue, Metrics& metrics, RevocationList& revocations, CertificateAuthority& ca,
+         const Catalog& catalog, const CheckMapping& mapping, ApiOptions options, Clock clock)
+    : store_(store),
+      queue_(queue),
+      metrics_(metrics),
+      revocations_(revocations),
+      ca_(ca),
+      catalog_(catalog),
+      mapping_(mapping),
+      options_(options),
+      clock_(std::move(clock)) {}
+
+void Api::handle(const ApiRequest& request, Respond respond) {
+  const auto [path, query] = splitTarget(request.target);
+  const auto& method = request.method;
+  const auto& peer = request.peer;
+  try {
+    if (path == "/healthz") {
+      if (method != "GET") return respond(jsonError(405, "use GET"));
+      return respond(jsonOk({{"status", "ok"}}));
+    }
+    if (path == "/api/v1/enroll") {
+      if (method != "POST") return respond(jsonError(405, "use POST"));
+      return respond(enroll(request));
+    }
+    if (path == "/api/v1/reports") {
+      if (method != "POST") return respond(jsonError(405, "use POST"));
+      if (!peer.hasCertificate || peer.role != pki::Role::Agent) {
+        metrics_.reportRejected("not_an_agent");
+        return respond(jsonError(403, "reports must be sent with an agent certificate"));
+      }
+      return acceptReport(request, std::move(respond));
+    }
+    // Everything else is for operators: viewers read, admins also write.
+    if (!isOperator(peer)) return respond(jsonError(peer.hasCertificate ? 403 : 401, "an operator certificate is required"));
+    const bool isRead = method == "GET";
+    if (!isRead && peer.role != pki::Role::Admin) return respond(jsonError(403, "the viewer role is read-only"));
+
+    static const std::regex controlPath("^/api/v1/controls/(A\\.[5-8]\\.[0-9]{1,2})$");
+    static const std::regex hostPath("^/api/v1/hosts/([A-Za-z0-9-]{1,64})$");
+    static const std::regex revokePath("^/api/v1/agents/([A-Za-z0-9-]{1,64})/revoke$");
+    std::smatch match;
+    if (isRead && path == "/metrics") return respond(metricsText());
+    if (isRead && path == "/api/v1/posture") return respond(jsonOk(toJson(posture())));
+    if (isRead && std::regex_match(path, match, controlPath)) return respond(controlDetail(match[1]));
+    if (isRead && path == "/api/v1/hosts") return respond(hostList(query));
+    if (isRead && std::regex_match(path, match, hostPath)) return respond(hostDetail(match[1]));
+    if (isRead && path == "/api/v1/findings") return respond(findings());
+    if (isRead && path == "/api/v1/history") return respond(history(query));
+    if (method == "POST" && path == "/api/v1/tokens") return respond(createToken(request));
+    if (method == "POST" && std::regex_match(path, match, revokePath)) return respond(revokeAgent(match[1]));
+    return respond(jsonError(404, "no such endpoint: " + method + " " + path));
+  } catch (const std::exception& e) {
+    return respond(jsonError(500, std::string("internal error: ") + e.what()));
+  }
+}
+
+ApiResponse Api::enroll(const ApiRequest& request) {
+  auto body = parseJson(request.body);
+  if (!body || !body->is_object()) return jsonError(400, "enrollment: " + (body ? "expected a JSON object" : body.error()));
+  const auto token = body->value("token", std::string());
+  const auto csr = body->value("csr", std::string());
+  if (token.empty() || csr.empty()) return jsonError(400, "enrollment needs \"token\" and \"csr\"");
+  auto publicKey = pki::verifiedCsrPublicKey(csr);
+  if (!publicKey) return jsonError(400, "enrollment: " + publicKey.error());
+
+  const auto now = clock_();
+  auto redeemed = store_.redeemToken(sha256Hex(token), now);
+  if (!redeemed) {
+    metrics_.reportRejected("enrollment_token");
+    return jsonError(403, redeemed.error());
+  }
+
+  AgentRecord agent;
+  agent.id = uuid4();
+  pki::IssueOptions options;
+  options.subject = {agent.id, pki::Role::Agent};
+  options.clientAuth = true;
+  options.validDays = options_.agentCertificateDays;
+  auto cert = pki::issueCertificate(publicKey->get(), options, ca_.certificate.get(), ca_.key.get());
+  if (!cert) return jsonError(500, cert.error());
+
+  const auto host = body->value("host", nlohmann::json::object());
+  if (host.is_object()) {
+    agent.hostname = text::truncate(host.value("hostname", std::string()), 253);
+    agent.machineId = text::truncate(host.value("machine_id", std::string()), 64);
+    if (const auto os = host.find("os"); os != host.end() && os->is_object()) {
+      agent.osId = os->value("id", std::string());
+      agent.osVersion = os->value("version", std::string());
+      agent.osName = os->value("pretty_name", std::string());
+    }
+    agent.kernel = host.value("kernel", std::string());
+  }
+  const auto interval = body->value("interval_seconds", options_.defaultIntervalSeconds);
+  agent.intervalSeconds = std::clamp<std::int64_t>(interval, 60, 7 * 86400);
+  agent.certSerial = pki::serialHex(cert->get());
+  agent.certNotAfter = pki::notAfterUnix(cert->get());
+  agent.enrolledAt = now;
+  agent.tokenId = redeemed->id;
+  store_.addAgent(agent);
+  return jsonOk({{"agent_id", agent.id},
+                 {"certificate", pki::certificatePem(cert->get())},
+                 {"ca_certificate", ca_.certificatePem},
+                 {"interval_seconds", agent.intervalSeconds}},
+                201);
+}
+
+void Api::acceptReport(const ApiRequest& request, Respond respond) {
+  auto report = parseReport(request.body);
+  if (!report) {
+    metrics_.reportRejected("malformed");
+    return respond(jsonError(400, "report: " + report.error()));
+  }
+  const auto agent = store_.findAgent(request.peer.commonName);
+  if (!agent || agent->revokedAt) {
+    metrics_.reportRejected("unknown_agent");
+    return respond(jsonError(403, "agent is not enrolled or has been revoked"));
+  }
+  // The certificate says who is talking; the body may not speak for another machine.
+  if (!agent->machineId.empty() && report->host.machineId != agent->machineId) {
+    metrics_.reportRejected("other_host");
+    return respond(jsonError(403, "report names a different host than the one this agent enrolled"));
+  }
+  const std::string reportId = report->reportId;
+  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_()};
+  const bool queued = queue_.submit(std::move(ingest), [this, reportId, respond](Result<IngestOutcome> outcome) {
+    if (!outcome) {
+      metrics_.reportRejected("storage");
+      return respond(jsonError(503, outcome.error()));
+    }
+    const bool stored = *outcome == IngestOutcome::Stored;
+    if (stored) {
+      metrics_.reportAccepted();
+      ++ingestGeneration_;
+    } else {
+      metrics_.reportDuplicate();
+    }
+    respond(jsonOk({{"status", stored ? "stored" : "duplicate"}, {"report_id", reportId}}));
+  });
+  if (!queued) {
+    metrics_.reportRejected("queue_full");
+    respond(jsonError(503, "collector is busy; retry later"));
+  }
+}
+
+ApiResponse Api::createToken(const ApiRequest& request) {
+  auto body = parseJson(request.body.empty() ? std::string_view("{}") : std::string_view(request.body));
+  if (!body || !body->is_object()) return jsonError(400, "expected a JSON object");
+  const auto ttl = body->value("ttl_seconds", std::int64_t{86400});
+  const auto uses = body->value("uses", std::int64_t{1});
+  if (ttl < 60 || ttl > kMaxTokenTtlSeconds) return jsonError(400, "ttl_seconds must be between 60 and 2592000");
+  if (uses < 1 || uses > 100000) return jsonError(400, "uses must be between 1 and 100000");
+  const auto now = clock_();
+  const auto secret = randomBytes(24);
+  const std::string token = "anx_" + toHex(secret.data(), secret.size());
+  TokenRecord record{uuid4(), body->value("label", std::string()), now, now + ttl, uses, std::nullopt};
+  store_.addToken(record, sha256Hex(token));
+  return jsonOk({{"id", record.id}, {"token", token}, {"expires_at", formatRfc3339(record.expiresAt)},
+                 {"uses", record.usesLeft}},
+                201);
+}
+
+ApiResponse Api::revokeAgent(const std::string& agentId) {
+  const auto agent = store_.findAgent(agentId);
+  if (!agent) return jsonError(404, "no agent " + agentId);
+  store_.revokeAgent(agentId, clock_());
+  revocations_.add(agent->certSerial);
+  ++ingestGeneration_;
+  return jsonOk({{"agent_id", agentId}, {"revoked", true}});
+}
+
+ApiResponse Api::metricsText() {
+  Metrics::Gauges gauges;
+  gauges.queueDepth = queue_.depth();
+  const auto now = clock_();
+  for (const auto& agent : store_.listAgents()) {
+    if (agent.revokedAt) {
+      ++gauges.agentsRevoked;
+      continue;
+    }
+    ++gauges.agentsEnrolled;
+    if (isStale(agent, now)) ++gauges.agentsStale;
+  }
+  return {200, metrics_.render(gauges), "text/plain; version=0.0.4"};
+}
+
+FleetPosture Api::posture() {
+  std::lock_guard lock(postureMutex_);
+  const auto now = clock_();
+  const auto generation = ingestGeneration_.load();
+  // Staleness moves with the clock, so even without new reports the posture is recomputed each minute.
+  if (!posture_ || generation != postureGeneration_ || now - posture_->computedAt >= 60) {
+    posture_ = computePosture(catalog_, mapping_, store_.listAgents(), store_.currentStatuses(), now);
+    postureGeneration_ = generation;
+  }
+  return *posture_;
+}
+
+void Api::maintain() {
+  const auto now = clock_();
+  // Revocations made from the CLI (another process) reach the handshake check within one interval.
+  revocations_.replace(store_.revokedSerials());
+  if (lastDailyPosture_ != 0 && now - lastDailyPosture_ < 60) return;
+  lastDailyPosture_ = now;
+  const auto current = posture();
+  const std::string day = formatRfc3339(now).substr(0, 10);
+  std::vector<DailyPostureRow> rows;
+  for (const auto& c : current.controls)
+    rows.push_back({day, c.control->id, std::string(toString(c.status)), c.hostsPassing, c.hostsFailing, c.hostsError,
+                    c.hostsStale});
+  store_.saveDailyPosture(rows);
+  if (now - lastPurge_ >= 3600) {
+    store_.purgeReportsBefore(now - options_.retentionDays * 86400);
+    lastPurge_ = now;
+  }
+}
+
+}  // namespace annexa::collector

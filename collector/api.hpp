@@ -1,0 +1,123 @@
+// The collector's HTTP API, independent of the network layer: a request (already authenticated by TLS)
+// goes in, a response comes out — possibly later, for reports, once they are on disk.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "collector/ingest_queue.hpp"
+#include "collector/metrics.hpp"
+#include "collector/posture.hpp"
+#include "collector/store.hpp"
+#include "common/catalog.hpp"
+#include "common/pki.hpp"
+
+namespace annexa::collector {
+
+// Who is on the other end, from the verified client certificate.
+struct PeerIdentity {
+  bool hasCertificate = false;
+  std::string commonName;
+  pki::Role role = pki::Role::Unknown;
+  std::string serial;
+};
+
+struct ApiRequest {
+  std::string method;
+  std::string target;  // path and query as received
+  std::string body;
+  PeerIdentity peer;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+  std::string contentType = "application/json";
+};
+
+using Respond = std::function<void(ApiResponse)>;
+
+// Serial numbers refused at the TLS handshake; refreshed from the store, updated at once on revocation.
+class RevocationList {
+ public:
+  void replace(std::set<std::string> serials);
+  void add(const std::string& serial);
+  bool isRevoked(const std::string& serial) const;
+
+ private:
+  mutable std::shared_mutex mutex_;
+  std::set<std::string> serials_;
+};
+
+struct CertificateAuthority {
+  pki::CertPtr certificate;
+  pki::KeyPtr key;
+  std::string certificatePem;
+};
+
+struct ApiOptions {
+  int agentCertificateDays = 397;
+  std::int64_t defaultIntervalSeconds = 900;
+  std::int64_t retentionDays = 400;
+};
+
+class Api {
+ public:
+  using Clock = std::function<std::int64_t()>;
+  Api(Store& store, IngestQueue& queue, Metrics& metrics, RevocationList& revocations, CertificateAuthority& ca,
+      const Catalog& catalog, const CheckMapping& mapping, ApiOptions options, Clock clock);
+
+  // Routes and answers. `respond` is called exactly once, maybe from the storage thread.
+  void handle(const ApiRequest& request, Respond respond);
+
+  // Periodic upkeep: revocation list (every call); today's posture row (each minute); retention (hourly).
+  void maintain();
+
+  // The current posture, recomputed when reports arrived since the last computation or a minute passed.
+  FleetPosture posture();
+
+ private:
+  struct Route;
+  ApiResponse enroll(const ApiRequest& request);
+  void acceptReport(const ApiRequest& request, Respond respond);
+  ApiResponse createToken(const ApiRequest& request);
+  ApiResponse revokeAgent(const std::string& agentId);
+  ApiResponse controlDetail(const std::string& controlId);
+  ApiResponse hostList(const std::map<std::string, std::string>& query);
+  ApiResponse hostDetail(const std::string& agentId);
+  ApiResponse findings();
+  ApiResponse history(const std::map<std::string, std::string>& query);
+  ApiResponse metricsText();
+
+  Store& store_;
+  IngestQueue& queue_;
+  Metrics& metrics_;
+  RevocationList& revocations_;
+  CertificateAuthority& ca_;
+  const Catalog& catalog_;
+  const CheckMapping& mapping_;
+  ApiOptions options_;
+  Clock clock_;
+
+  std::mutex postureMutex_;
+  std::optional<FleetPosture> posture_;
+  std::atomic<std::uint64_t> ingestGeneration_{0};
+  std::uint64_t postureGeneration_ = 0;
+  std::int64_t lastPurge_ = 0;
+  std::int64_t lastDailyPosture_ = 0;
+};
+
+ApiResponse jsonError(int status, const std::string& message);
+// "/a/b?x=1&y=%20" → path "/a/b", query {x: "1", y: " "}.
+std::pair<std::string, std::map<std::string, std::string>> splitTarget(const std::string& target);
+
+}  // namespace annexa::collector

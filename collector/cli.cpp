@@ -1,0 +1,231 @@
+#include "collector/cli.hpp"
+
+#include <iomanip>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "collector/data_dir.hpp"
+#include "collector/https_server.hpp"
+#include "collector/posture.hpp"
+#include "common/clock.hpp"
+#include "common/digest.hpp"
+#include "common/https_client.hpp"
+#include "common/random.hpp"
+#include "common/text.hpp"
+
+namespace annexa::collector {
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kFatal = 2;
+
+constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OPTIONS]
+
+  init      --data DIR [--san DNS:name,IP:addr] [--force]   create CA, server and admin certificates, config, database
+  serve     --data DIR [--listen ADDR:PORT] [--port-file F]  serve HTTPS (mutual TLS) until SIGTERM/SIGINT
+  token     create [--ttl 24h] [--uses N] [--label TEXT] [--format json] | list | revoke ID
+  agents    list | revoke ID
+  operators add NAME --role admin|viewer | list
+  posture   --data DIR                                       print the fleet posture per theme
+)";
+
+// Options are --name value pairs; bare words are positional.
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+  std::vector<std::string> flags;
+};
+
+Result<Args> parse(const std::vector<std::string>& raw) {
+  static const std::vector<std::string> kFlags = {"--force"};
+  Args args;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const auto& a = raw[i];
+    if (!text::startsWith(a, "--")) {
+      args.positional.push_back(a);
+    } else if (std::find(kFlags.begin(), kFlags.end(), a) != kFlags.end()) {
+      args.flags.push_back(a);
+    } else if (i + 1 < raw.size()) {
+      args.options[a] = raw[++i];
+    } else {
+      return makeError(a + " needs a value");
+    }
+  }
+  return args;
+}
+
+std::string optionOr(const Args& args, const std::string& key, const std::string& fallback) {
+  const auto it = args.options.find(key);
+  return it == args.options.end() ? fallback : it->second;
+}
+
+int fail(std::ostream& err, const std::string& message) {
+  err << "annexa-collector: " << message << "\n";
+  return kFatal;
+}
+
+int commandInit(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
+  InitOptions options;
+  options.force = std::find(args.flags.begin(), args.flags.end(), "--force") != args.flags.end();
+  for (auto& san : text::split(optionOr(args, "--san", ""), ','))
+    if (!san.empty()) options.subjectAltNames.push_back(san);
+  auto result = initDataDir(dir, options);
+  if (!result) return fail(err, result.error());
+  out << "Initialised " << dir.root.string() << "\n"
+      << "CA fingerprint (agents pin this): " << result->caFingerprint << "\n"
+      << "Operator certificate (admin):     " << result->adminCertificate.string() << "\n";
+  return kOk;
+}
+
+int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
+  auto config = loadCollectorConfig(dir);
+  if (!config) return fail(err, config.error());
+  if (args.options.count("--listen")) {
+    const auto listen = args.options.at("--listen");
+    const auto colon = listen.rfind(':');
+    long long port = 0;
+    if (colon == std::string::npos || !text::parseInt(listen.substr(colon + 1), port) || port < 0 || port > 65535)
+      return fail(err, "--listen must be ADDRESS:PORT");
+    config->server.address = listen.substr(0, colon);
+    config->server.port = static_cast<std::uint16_t>(port);
+  }
+  auto ca = loadCertificateAuthority(dir);
+  if (!ca) return fail(err, ca.error());
+  auto store = openSqliteStore(dir.database());
+  Metrics metrics;
+  RevocationList revocations;
+  IngestQueue queue(*store);
+  Api api(*store, queue, metrics, revocations, *ca, Catalog::builtin(), CheckMapping::builtin(), config->api, unixNow);
+  HttpsServer server(config->server, api, metrics, revocations);
+  if (auto started = server.start(); !started) return fail(err, started.error());
+  const std::string url = ServerEndpoint{config->server.address, server.port()}.url();
+  if (args.options.count("--port-file")) {
+    if (auto w = pki::writePublicFile(args.options.at("--port-file"), std::to_string(server.port()) + "\n"); !w)
+      return fail(err, w.error());
+  }
+  out << "annexa-collector listening on " << url << " (" << config->server.threads << " threads, database "
+      << dir.database().string() << ")" << std::endl;
+  server.run(true);
+  queue.stop();  // everything acknowledged is already committed; this drains what was still queued
+  out << "annexa-collector stopped (" << metrics.accepted() << " reports stored this run)" << std::endl;
+  return kOk;
+}
+
+int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
+  const std::string action = args.positional.size() > 1 ? args.positional[1] : "";
+  auto store = openSqliteStore(dir.database());
+  const auto now = unixNow();
+  if (action == "create") {
+    auto ttl = parseDurationSeconds(optionOr(args, "--ttl", "24h"));
+    if (!ttl) return fail(err, "--ttl: " + ttl.error());
+    long long uses = 1;
+    if (!text::parseInt(optionOr(args, "--uses", "1"), uses) || uses < 1) return fail(err, "--uses must be a positive number");
+    const auto secret = randomBytes(24);
+    const std::string token = "anx_" + toHex(secret.data(), secret.size());
+    TokenRecord record{uuid4(), optionOr(args, "--label", ""), now, now + *ttl, uses, std::nullopt};
+    store->addToken(record, sha256Hex(token));
+    if (optionOr(args, "--format", "text") == "json") {
+      out << nlohmann::json{{"id", record.id}, {"token", token}, {"expires_at", formatRfc3339(record.expiresAt)},
+                            {"uses", uses}}.dump()
+          << "\n";
+    } else {
+      out << "token:   " << token << "   (shown once; only its hash is stored)\n"
+          << "id:      " << record.id << "\nexpires: " << formatRfc3339(record.expiresAt) << "\nuses:    " << uses << "\n";
+    }
+    return kOk;
+  }
+  if (action == "list") {
+    for (const auto& t : store->listTokens()) {
+      const char* state = t.revokedAt ? "revoked" : t.expiresAt <= now ? "expired" : t.usesLeft <= 0 ? "used up" : "valid";
+      out << t.id << "  " << std::left << std::setw(8) << state << "  uses left " << t.usesLeft << "  expires "
+          << formatRfc3339(t.expiresAt) << "  " << t.label << "\n";
+    }
+    return kOk;
+  }
+  if (action == "revoke" && args.positional.size() > 2) {
+    if (!store->revokeToken(args.positional[2], now)) return fail(err, "no valid token " + args.positional[2]);
+    out << "revoked token " << args.positional[2] << "\n";
+    return kOk;
+  }
+  return fail(err, "usage: annexa-collector token create|list|revoke ID --data DIR");
+}
+
+int commandAgents(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
+  const std::string action = args.positional.size() > 1 ? args.positional[1] : "list";
+  auto store = openSqliteStore(dir.database());
+  const auto now = unixNow();
+  if (action == "list") {
+    for (const auto& a : store->listAgents()) {
+      const char* state = a.revokedAt ? "revoked" : isStale(a, now) ? "stale" : "online";
+      out << a.id << "  " << std::left << std::setw(7) << state << "  " << std::setw(24) << a.hostname << "  "
+          << (a.lastSeen ? formatRfc3339(*a.lastSeen) : std::string("never reported")) << "\n";
+    }
+    return kOk;
+  }
+  if (action == "revoke" && args.positional.size() > 2) {
+    if (!store->revokeAgent(args.positional[2], now)) return fail(err, "no active agent " + args.positional[2]);
+    out << "revoked agent " << args.positional[2] << " (refused at its next TLS handshake)\n";
+    return kOk;
+  }
+  return fail(err, "usage: annexa-collector agents list|revoke ID --data DIR");
+}
+
+int commandOperators(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
+  const std::string action = args.positional.size() > 1 ? args.positional[1] : "list";
+  auto store = openSqliteStore(dir.database());
+  if (action == "add" && args.positional.size() > 2) {
+    const auto role = pki::parseRole(optionOr(args, "--role", "viewer"));
+    auto path = addOperator(dir, *store, args.positional[2], role);
+    if (!path) return fail(err, path.error());
+    out << "operator " << args.positional[2] << " (" << pki::toString(role) << "): " << path->string() << " and "
+        << dir.operatorKey(args.positional[2]).string() << "\n";
+    return kOk;
+  }
+  if (action == "list") {
+    for (const auto& op : store->listOperators())
+      out << op.name << "  " << op.role << (op.revokedAt ? "  revoked" : "") << "\n";
+    return kOk;
+  }
+  return fail(err, "usage: annexa-collector operators add NAME --role admin|viewer --data DIR");
+}
+
+int commandPosture(const DataDir& dir, std::ostream& out) {
+  auto store = openSqliteStore(dir.database());
+  const auto posture = computePosture(Catalog::builtin(), CheckMapping::builtin(), store->listAgents(),
+                                      store->currentStatuses(), unixNow());
+  out << "Fleet posture: " << posture.hostsTotal << " hosts (" << posture.hostsStale << " stale)\n\n"
+      << std::left << std::setw(16) << "THEME" << std::right << std::setw(9) << "passing" << std::setw(9) << "failing"
+      << std::setw(9) << "partial" << std::setw(15) << "not evidenced" << std::setw(8) << "n/a" << "\n";
+  for (const auto& t : posture.themes)
+    out << std::left << std::setw(16) << t.theme << std::right << std::setw(9) << t.passing << std::setw(9) << t.failing
+        << std::setw(9) << t.partial << std::setw(15) << t.notEvidenced << std::setw(8) << t.notApplicable << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+int runCollectorCli(const std::vector<std::string>& raw, std::ostream& out, std::ostream& err) {
+  if (raw.empty() || raw[0] == "help" || raw[0] == "--help") {
+    (raw.empty() ? err : out) << kUsage;
+    return raw.empty() ? kFatal : kOk;
+  }
+  auto args = parse(raw);
+  if (!args) return fail(err, args.error());
+  if (!args->options.count("--data")) return fail(err, "--data DIR is required\n" + std::string(kUsage));
+  const DataDir dir{args->options.at("--data")};
+  const std::string& command = args->positional.empty() ? raw[0] : args->positional[0];
+  try {
+    if (command == "init") return commandInit(dir, *args, out, err);
+    if (command == "serve") return commandServe(dir, *args, out, err);
+    if (command == "token") return commandToken(dir, *args, out, err);
+    if (command == "agents") return commandAgents(dir, *args, out, err);
+    if (command == "operators") return commandOperators(dir, *args, out, err);
+    if (command == "posture") return commandPosture(dir, out);
+  } catch (const std::exception& e) {
+    return fail(err, e.what());
+  }
+  return fail(err, "unknown command \"" + command + "\"\n" + kUsage);
+}
+
+}  // namespace annexa::collector

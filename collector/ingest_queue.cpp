@@ -1,0 +1,64 @@
+#include "collector/ingest_queue.hpp"
+
+#include <exception>
+
+namespace annexa::collector {
+
+IngestQueue::IngestQueue(Store& store, std::size_t maxBatch, std::size_t maxDepth)
+    : store_(store), maxBatch_(maxBatch), maxDepth_(maxDepth), writer_([this] { run(); }) {}
+
+IngestQueue::~IngestQueue() { stop(); }
+
+bool IngestQueue::submit(IngestRequest request, Completion completion) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || items_.size() >= maxDepth_) return false;
+    items_.push_back({std::move(request), std::move(completion)});
+  }
+  wake_.notify_one();
+  return true;
+}
+
+std::size_t IngestQueue::depth() const {
+  std::lock_guard lock(mutex_);
+  return items_.size();
+}
+
+void IngestQueue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !writer_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+void IngestQueue::run() {
+  std::vector<Item> batch;
+  std::vector<IngestRequest> requests;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !items_.empty(); });
+      if (items_.empty()) return;  // stopping and drained
+      // Whatever queued while the last batch committed forms the next one: group commit.
+      while (!items_.empty() && batch.size() < maxBatch_) {
+        batch.push_back(std::move(items_.front()));
+        items_.pop_front();
+      }
+    }
+    requests.clear();
+    for (auto& item : batch) requests.push_back(std::move(item.request));
+    try {
+      const auto outcomes = store_.ingest(requests);
+      for (std::size_t i = 0; i < batch.size(); ++i) batch[i].completion(outcomes[i]);
+    } catch (const std::exception& e) {
+      // The transaction rolled back: nothing of the batch is stored, every agent keeps its spooled copy.
+      for (auto& item : batch) item.completion(makeError(std::string("storage failure: ") + e.what()));
+    }
+    batch.clear();
+  }
+}
+
+}  // namespace annexa::collector

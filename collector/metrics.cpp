@@ -1,0 +1,59 @@
+#include "collector/metrics.hpp"
+
+#include <sstream>
+
+namespace annexa::collector {
+
+void Metrics::reportRejected(const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  ++rejected_[reason];
+}
+
+void Metrics::requestServed(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{route, status}];
+  std::size_t bucket = 0;
+  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
+  ++latency_[bucket];
+  latencySum_ += seconds;
+  ++latencyCount_;
+}
+
+std::string Metrics::render(const Gauges& gauges) const {
+  std::ostringstream out;
+  out << "# HELP annexa_reports_accepted_total Reports stored.\n# TYPE annexa_reports_accepted_total counter\n"
+      << "annexa_reports_accepted_total " << reportsAccepted_ << "\n"
+      << "# HELP annexa_reports_duplicate_total Reports already stored (redelivery), acknowledged again.\n"
+      << "# TYPE annexa_reports_duplicate_total counter\nannexa_reports_duplicate_total " << reportsDuplicate_ << "\n"
+      << "# HELP annexa_reports_rejected_total Reports refused, by reason.\n"
+      << "# TYPE annexa_reports_rejected_total counter\n";
+  std::lock_guard lock(mutex_);
+  for (const auto& [reason, count] : rejected_)
+    out << "annexa_reports_rejected_total{reason=\"" << reason << "\"} " << count << "\n";
+  out << "# HELP annexa_tls_handshake_failures_total TLS handshakes that failed (bad or revoked certificate, timeout).\n"
+      << "# TYPE annexa_tls_handshake_failures_total counter\nannexa_tls_handshake_failures_total " << handshakeFailures_
+      << "\n# HELP annexa_http_requests_total Requests served, by route and status.\n"
+      << "# TYPE annexa_http_requests_total counter\n";
+  for (const auto& [key, count] : requests_)
+    out << "annexa_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << count << "\n";
+  out << "# HELP annexa_http_request_duration_seconds Request latency.\n"
+      << "# TYPE annexa_http_request_duration_seconds histogram\n";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    cumulative += latency_[i];
+    out << "annexa_http_request_duration_seconds_bucket{le=\"" << kBuckets[i] << "\"} " << cumulative << "\n";
+  }
+  cumulative += latency_[kBuckets.size()];
+  out << "annexa_http_request_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
+      << "annexa_http_request_duration_seconds_sum " << latencySum_ << "\n"
+      << "annexa_http_request_duration_seconds_count " << latencyCount_ << "\n"
+      << "# HELP annexa_storage_queue_depth Reports waiting for the storage writer.\n"
+      << "# TYPE annexa_storage_queue_depth gauge\nannexa_storage_queue_depth " << gauges.queueDepth << "\n"
+      << "# HELP annexa_agents Agents by state.\n# TYPE annexa_agents gauge\n"
+      << "annexa_agents{state=\"enrolled\"} " << gauges.agentsEnrolled << "\n"
+      << "annexa_agents{state=\"stale\"} " << gauges.agentsStale << "\n"
+      << "annexa_agents{state=\"revoked\"} " << gauges.agentsRevoked << "\n";
+  return out.str();
+}
+
+}  // namespace annexa::collector

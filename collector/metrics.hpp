@@ -1,0 +1,45 @@
+// Counters and a latency histogram in Prometheus text exposition format (GET /metrics).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace annexa::collector {
+
+class Metrics {
+ public:
+  void reportAccepted() { ++reportsAccepted_; }
+  void reportDuplicate() { ++reportsDuplicate_; }
+  void reportRejected(const std::string& reason);
+  void requestServed(const std::string& route, int status, double seconds);
+  void handshakeFailed() { ++handshakeFailures_; }
+
+  struct Gauges {
+    std::size_t queueDepth = 0;
+    int agentsEnrolled = 0;
+    int agentsStale = 0;
+    int agentsRevoked = 0;
+  };
+  std::string render(const Gauges& gauges) const;
+
+  std::uint64_t accepted() const { return reportsAccepted_; }
+
+ private:
+  static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                      0.1,   0.25,   0.5,   1,    2.5,   5};
+  std::atomic<std::uint64_t> reportsAccepted_{0};
+  std::atomic<std::uint64_t> reportsDuplicate_{0};
+  std::atomic<std::uint64_t> handshakeFailures_{0};
+  mutable std::mutex mutex_;
+  std::map<std::string, std::uint64_t> rejected_;
+  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
+  std::array<std::uint64_t, kBuckets.size() + 1> latency_{};
+  double latencySum_ = 0;
+  std::uint64_t latencyCount_ = 0;
+};
+
+}  // namespace annexa::collector
