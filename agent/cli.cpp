@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,8 @@
 #include "agent/config.hpp"
 #include "agent/report_format.hpp"
 #include "agent/runner.hpp"
+#include "agent/transport.hpp"
+#include "common/clock.hpp"
 #include "common/text.hpp"
 
 namespace annexa::agent {
@@ -26,6 +29,10 @@ Commands:
               --config FILE       agent config (default /etc/annexa/agent.json, optional)
   checks    list the checks        --format text|json
   catalog   list the 93 ISO/IEC 27001:2022 Annex A controls   --format text|json
+  enroll    --server https://HOST:PORT --token T --ca-fingerprint SHA256:… [--state DIR] [--interval 15m] [--force]
+              creates this host's key (0600, never leaves it), sends a CSR, pins the collector's CA
+  run       [--once] [--interval 15m] [--state DIR] [--config FILE]
+              check on schedule, spool each report durably, deliver over mutual TLS (backoff while away)
   version   print the version
 )";
 
@@ -35,6 +42,9 @@ struct ParsedArgs {
   std::vector<std::string> only;
   std::string format = "text";
   std::optional<std::string> configPath;
+  std::map<std::string, std::string> transport;  // --server, --token, --ca-fingerprint, --state, --interval
+  bool once = false;
+  bool force = false;
 };
 
 Result<ParsedArgs> parseArgs(const std::vector<std::string>& args) {
@@ -68,6 +78,15 @@ Result<ParsedArgs> parseArgs(const std::vector<std::string>& args) {
         if (!id.empty()) parsed.only.push_back(id);
       // Further bare words after --only are more ids: --only a b c
       while (i + 1 < args.size() && !text::startsWith(args[i + 1], "--")) parsed.only.push_back(args[++i]);
+    } else if (arg == "--server" || arg == "--token" || arg == "--ca-fingerprint" || arg == "--state" ||
+               arg == "--interval") {
+      auto v = needValue(arg.c_str());
+      if (!v) return makeError(v.error());
+      parsed.transport[arg] = *v;
+    } else if (arg == "--once") {
+      parsed.once = true;
+    } else if (arg == "--force") {
+      parsed.force = true;
     } else {
       return makeError("unknown option " + arg);
     }
@@ -104,6 +123,58 @@ int commandCheck(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   return kExitOk;
 }
 
+Result<std::int64_t> intervalSeconds(const ParsedArgs& args, std::int64_t fallback) {
+  const auto it = args.transport.find("--interval");
+  if (it == args.transport.end()) return fallback;
+  auto seconds = parseDurationSeconds(it->second);
+  if (!seconds) return makeError("--interval: " + seconds.error());
+  if (*seconds < 60) return makeError("--interval must be at least 1m");
+  return *seconds;
+}
+
+StateDir stateDir(const ParsedArgs& args) {
+  const auto it = args.transport.find("--state");
+  return StateDir{it == args.transport.end() ? defaultStateDirectory() : std::filesystem::path(it->second)};
+}
+
+int commandEnroll(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  auto interval = intervalSeconds(args, 900);
+  if (!interval) {
+    err << "annexa-agent: " << interval.error() << "\n";
+    return kExitFatal;
+  }
+  const auto get = [&](const char* key) { return args.transport.count(key) ? args.transport.at(key) : std::string(); };
+  EnrollOptions options{get("--server"), get("--token"), get("--ca-fingerprint"), stateDir(args), *interval, args.force};
+  if (options.server.empty()) {
+    err << "annexa-agent: --server is required\n";
+    return kExitFatal;
+  }
+  auto identity = enrollAgent(options);
+  if (!identity) {
+    err << "annexa-agent: " << identity.error() << "\n";
+    return kExitFatal;
+  }
+  out << "enrolled as agent " << identity->agentId << " with " << identity->server << " (state in "
+      << options.state.root.string() << ")\n";
+  return kExitOk;
+}
+
+int commandRun(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
+  RunLoopOptions options;
+  options.state = stateDir(args);
+  options.configPath = args.configPath;
+  options.once = args.once;
+  if (args.transport.count("--interval")) {
+    auto interval = intervalSeconds(args, 900);
+    if (!interval) {
+      err << "annexa-agent: " << interval.error() << "\n";
+      return kExitFatal;
+    }
+    options.intervalSeconds = *interval;
+  }
+  return runAgentLoop(options, out, err);
+}
+
 }  // namespace
 
 int runAgentCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -118,6 +189,8 @@ int runAgentCli(const std::vector<std::string>& args, std::ostream& out, std::os
   }
   try {
     if (parsed->command == "check") return commandCheck(*parsed, out, err);
+    if (parsed->command == "enroll") return commandEnroll(*parsed, out, err);
+    if (parsed->command == "run") return commandRun(*parsed, out, err);
     if (parsed->command == "checks") {
       const auto& checks = CheckRegistry::instance().checks();
       if (parsed->format == "json") out << checksToJson(checks, CheckMapping::builtin()).dump(2) << "\n";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -112,6 +113,8 @@ class Api {
   std::optional<FleetPosture> posture_;
   std::atomic<std::uint64_t> ingestGeneration_{0};
   std::uint64_t postureGeneration_ = 0;
+  std::chrono::steady_clock::time_point postureComputedAt_{};
+  std::chrono::steady_clock::duration postureCost_{};
   std::int64_t lastPurge_ = 0;
   std::int64_t lastDailyPosture_ = 0;
 };

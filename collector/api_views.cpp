@@ -47,13 +47,6 @@ nlohmann::json agentJson(const AgentRecord& a, std::int64_t now) {
   return j;
 }
 
-struct HostCounts {
-  int pass = 0;
-  int fail = 0;
-  int error = 0;
-  int notApplicable = 0;
-};
-
 int parseIntOr(const std::map<std::string, std::string>& query, const std::string& key, int fallback) {
   const auto it = query.find(key);
   long long value = 0;
@@ -100,16 +93,8 @@ ApiResponse Api::hostList(const std::map<std::string, std::string>& query) {
   if (sort != "hostname" && sort != "last_seen" && sort != "failing" && sort != "os")
     return jsonError(400, "sort must be one of hostname, last_seen, failing, os (prefix - for descending)");
 
-  std::unordered_map<std::string, HostCounts> counts;
-  for (const auto& s : store_.currentStatuses()) {
-    auto& c = counts[s.agentId];
-    switch (s.status) {
-      case CheckStatus::Pass: ++c.pass; break;
-      case CheckStatus::Fail: ++c.fail; break;
-      case CheckStatus::Error: ++c.error; break;
-      case CheckStatus::NotApplicable: ++c.notApplicable; break;
-    }
-  }
+  std::unordered_map<std::string, HostResultCounts> counts;
+  for (auto& c : store_.resultCountsByAgent()) counts[c.agentId] = std::move(c);
   std::vector<AgentRecord> agents;
   for (auto& a : store_.listAgents()) {
     if (a.revokedAt && query.count("include_revoked") == 0) continue;

@@ -51,7 +51,4 @@ struct CollectorConfig {
 Result<CollectorConfig> loadCollectorConfig(const DataDir& dir);
 Result<CertificateAuthority> loadCertificateAuthority(const DataDir& dir);
 
-// "24h", "15m", "30s", "7d" or plain seconds.
-Result<std::int64_t> parseDurationSeconds(std::string_view text);
-
 }  // namespace annexa::collector

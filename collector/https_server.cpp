@@ -26,12 +26,18 @@ namespace {
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 
+// Our own SSL_CTX ex-data slot for the revocation list: the app-data slot belongs to Asio's verify callback.
+int revocationSlot() {
+  static const int slot = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return slot;
+}
+
 // Refuses revoked certificates during the handshake (depth 0 = the peer's own certificate).
 int verifyPeer(int preverifyOk, X509_STORE_CTX* store) {
   if (!preverifyOk) return 0;
   if (X509_STORE_CTX_get_error_depth(store) != 0) return 1;
   auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  const auto* revocations = static_cast<const RevocationList*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  const auto* revocations = static_cast<const RevocationList*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), revocationSlot()));
   X509* cert = X509_STORE_CTX_get_current_cert(store);
   if (revocations && cert && revocations->isRevoked(pki::serialHex(cert))) {
     X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REVOKED);
@@ -138,7 +144,8 @@ class HttpsServer::Impl {
     if (ec) return makeError("CA certificate " + options_.caCertificate.string() + ": " + ec.message());
     // Ask for a client certificate and verify one when sent; enrollment is the one route that works without.
     SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, verifyPeer);
-    SSL_CTX_set_app_data(native, &revocations_);
+    if (revocationSlot() < 0 || SSL_CTX_set_ex_data(native, revocationSlot(), &revocations_) != 1)
+      return makeError("cannot attach the revocation list to the TLS context");
     return success();
   }
 
@@ -147,6 +154,8 @@ class HttpsServer::Impl {
       if (ec) {
         if (!acceptor_.is_open()) return;  // shutting down
       } else {
+        // Responses are small and written whole: do not let Nagle hold them back on keep-alive connections.
+        socket.set_option(tcp::no_delay(true), ignoredError_);
         startSession(std::move(socket));
       }
       doAccept();
@@ -181,6 +190,7 @@ class HttpsServer::Impl {
   net::steady_timer graceTimer_;
   net::signal_set signals_;
   std::atomic<bool> stopping_{false};
+  boost::system::error_code ignoredError_;
   std::mutex sessionsMutex_;
   std::list<std::weak_ptr<Session>> sessions_;
 };

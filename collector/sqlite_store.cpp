@@ -182,19 +182,20 @@ class SqliteStore final : public Store {
   Result<TokenRecord> redeemToken(const std::string& tokenHash, std::int64_t now) override {
     std::lock_guard lock(writerMutex_);
     Transaction tx(*writer_);
-    auto q = writer_->prepare(
-        "SELECT id, label, created_at, expires_at, uses_left, revoked_at FROM tokens WHERE hash = ?");
-    q.bind(1, tokenHash);
-    if (!q.step()) return makeError("unknown enrollment token");
-    TokenRecord t{q.columnText(0), q.columnText(1), q.columnInt(2), q.columnInt(3), q.columnInt(4), optionalInt(q, 5)};
-    q.reset();
-    if (t.revokedAt) return makeError("enrollment token has been revoked");
-    if (t.expiresAt <= now) return makeError("enrollment token has expired");
-    if (t.usesLeft <= 0) return makeError("enrollment token has been used up");
-    writer_->prepare("UPDATE tokens SET uses_left = uses_left - 1 WHERE id = ?").bind(1, t.id).run();
+    auto token = useToken(tokenHash, now);
+    if (token) tx.commit();
+    return token;
+  }
+
+  Result<TokenRecord> enrollAgent(const std::string& tokenHash, std::int64_t now, AgentRecord agent) override {
+    std::lock_guard lock(writerMutex_);
+    Transaction tx(*writer_);
+    auto token = useToken(tokenHash, now);
+    if (!token) return token;
+    agent.tokenId = token->id;
+    insertAgent(agent);
     tx.commit();
-    --t.usesLeft;
-    return t;
+    return token;
   }
 
   std::vector<TokenRecord> listTokens() override {
@@ -215,12 +216,7 @@ class SqliteStore final : public Store {
 
   void addAgent(const AgentRecord& a) override {
     std::lock_guard lock(writerMutex_);
-    writer_->prepare(std::string("INSERT INTO agents (") + kAgentColumns +
-                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        .bind(1, a.id).bind(2, a.hostname).bind(3, a.machineId).bind(4, a.osId).bind(5, a.osVersion)
-        .bind(6, a.osName).bind(7, a.kernel).bind(8, a.agentVersion).bind(9, a.certSerial).bind(10, a.certNotAfter)
-        .bind(11, a.enrolledAt).bind(12, a.lastSeen).bind(13, a.intervalSeconds).bind(14, a.revokedAt)
-        .bind(15, a.tokenId).run();
+    insertAgent(a);
   }
 
   std::optional<AgentRecord> findAgent(const std::string& id) override {
@@ -342,6 +338,18 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  std::vector<HostResultCounts> resultCountsByAgent() override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(
+        "SELECT agent_id, sum(status = 'pass'), sum(status = 'fail'), sum(status = 'error'), "
+        "sum(status = 'not_applicable') FROM current_results GROUP BY agent_id");
+    std::vector<HostResultCounts> out;
+    while (q.step())
+      out.push_back({q.columnText(0), static_cast<int>(q.columnInt(1)), static_cast<int>(q.columnInt(2)),
+                     static_cast<int>(q.columnInt(3)), static_cast<int>(q.columnInt(4))});
+    return out;
+  }
+
   std::vector<FailingCheck> failingChecks() override {
     auto reader = acquireReader();
     auto q = reader->prepare(
@@ -423,6 +431,31 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Caller holds writerMutex_ inside a transaction.
+  Result<TokenRecord> useToken(const std::string& tokenHash, std::int64_t now) {
+    auto q = writer_->prepare(
+        "SELECT id, label, created_at, expires_at, uses_left, revoked_at FROM tokens WHERE hash = ?");
+    q.bind(1, tokenHash);
+    if (!q.step()) return makeError("unknown enrollment token");
+    TokenRecord t{q.columnText(0), q.columnText(1), q.columnInt(2), q.columnInt(3), q.columnInt(4), optionalInt(q, 5)};
+    q.reset();
+    if (t.revokedAt) return makeError("enrollment token has been revoked");
+    if (t.expiresAt <= now) return makeError("enrollment token has expired");
+    if (t.usesLeft <= 0) return makeError("enrollment token has been used up");
+    writer_->prepare("UPDATE tokens SET uses_left = uses_left - 1 WHERE id = ?").bind(1, t.id).run();
+    --t.usesLeft;
+    return t;
+  }
+
+  void insertAgent(const AgentRecord& a) {
+    writer_->prepare(std::string("INSERT INTO agents (") + kAgentColumns +
+                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        .bind(1, a.id).bind(2, a.hostname).bind(3, a.machineId).bind(4, a.osId).bind(5, a.osVersion)
+        .bind(6, a.osName).bind(7, a.kernel).bind(8, a.agentVersion).bind(9, a.certSerial).bind(10, a.certNotAfter)
+        .bind(11, a.enrolledAt).bind(12, a.lastSeen).bind(13, a.intervalSeconds).bind(14, a.revokedAt)
+        .bind(15, a.tokenId).run();
+  }
+
   // A pooled reader connection, returned to the pool when the handle goes out of scope.
   class ReaderHandle {
    public:

@@ -73,6 +73,14 @@ struct StatusRow {
   std::int64_t at = 0;
 };
 
+struct HostResultCounts {
+  std::string agentId;
+  int pass = 0;
+  int fail = 0;
+  int error = 0;
+  int notApplicable = 0;
+};
+
 // A check failing somewhere in the fleet (revoked hosts excluded).
 struct FailingCheck {
   std::string checkId;
@@ -109,6 +117,8 @@ class Store {
   virtual void addToken(const TokenRecord& token, const std::string& tokenHash) = 0;
   // Uses one use of a valid token; the error says why it was refused (unknown, expired, used up, revoked).
   virtual Result<TokenRecord> redeemToken(const std::string& tokenHash, std::int64_t now) = 0;
+  // Redeems the token and records the agent in one transaction: a used token always has its agent.
+  virtual Result<TokenRecord> enrollAgent(const std::string& tokenHash, std::int64_t now, AgentRecord agent) = 0;
   virtual std::vector<TokenRecord> listTokens() = 0;
   virtual bool revokeToken(const std::string& id, std::int64_t now) = 0;
 
@@ -129,6 +139,8 @@ class Store {
   virtual std::vector<StoredResult> currentResultsForChecks(const std::vector<std::string>& checkIds) = 0;
   // Status only (no evidence): what the posture engine needs for the whole fleet.
   virtual std::vector<StatusRow> currentStatuses() = 0;
+  // Per host, how many current results have each status (counted by the database, not in memory).
+  virtual std::vector<HostResultCounts> resultCountsByAgent() = 0;
   virtual std::vector<FailingCheck> failingChecks() = 0;
   virtual std::vector<StatusRow> changesBetween(std::int64_t from, std::int64_t to) = 0;
   virtual std::int64_t reportCount() = 0;

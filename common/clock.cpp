@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/text.hpp"
+
 namespace annexa {
 namespace {
 
@@ -84,6 +86,23 @@ std::optional<std::int64_t> parseRfc3339(std::string_view s) {
 
 std::int64_t unixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<std::int64_t> parseDurationSeconds(std::string_view text) {
+  text = text::trim(text);
+  if (text.empty()) return makeError("empty duration");
+  std::int64_t unit = 1;
+  switch (text.back()) {
+    case 's': unit = 1; text.remove_suffix(1); break;
+    case 'm': unit = 60; text.remove_suffix(1); break;
+    case 'h': unit = 3600; text.remove_suffix(1); break;
+    case 'd': unit = 86400; text.remove_suffix(1); break;
+    default: break;
+  }
+  long long value = 0;
+  if (!text::parseInt(text, value) || value <= 0 || value > 100LL * 365 * 86400 / unit)
+    return makeError("bad duration \"" + std::string(text) + "\" (use e.g. 30s, 15m, 24h, 7d)");
+  return value * unit;
 }
 
 }  // namespace annexa

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace annexa {
 
 using SystemTime = std::chrono::system_clock::time_point;
@@ -17,5 +19,7 @@ std::string formatRfc3339(std::int64_t unixSeconds);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)" and "YYYY-MM-DD" (midnight UTC).
 std::optional<std::int64_t> parseRfc3339(std::string_view text);
 std::int64_t unixNow();
+// "24h", "15m", "30s", "7d" or plain seconds; positive, at most 100 years.
+Result<std::int64_t> parseDurationSeconds(std::string_view text);
 
 }  // namespace annexa

@@ -177,6 +177,7 @@ class HttpsClient::Impl {
     boost::system::error_code result;
     tcpStream.async_connect(addresses, [&](const boost::system::error_code& e, const tcp::endpoint&) { result = e; });
     if (runPending(result)) return makeError("cannot connect to " + endpoint_.url() + ": " + result.message());
+    tcpStream.socket().set_option(tcp::no_delay(true), ec);  // small requests, no Nagle delay on keep-alive
     tcpStream.expires_after(timeout_);
     stream_->async_handshake(ssl::stream_base::client, [&](const boost::system::error_code& e) { result = e; });
     if (runPending(result)) {

@@ -95,6 +95,7 @@ nlohmann::json toJson(const Report& report) {
                       {"started_at", report.startedAt},
                       {"duration_ms", report.durationMs},
                       {"results", std::move(results)}};
+  if (!report.agentId.empty()) j["agent"]["id"] = report.agentId;
   if (report.droppedReports > 0) j["dropped_reports"] = report.droppedReports;
   return j;
 }
@@ -158,7 +159,10 @@ Result<Report> reportFromJson(const nlohmann::json& j) {
   report.startedAt = std::move(*started);
 
   if (const auto agent = j.find("agent"); agent != j.end() && agent->is_object())
+  {
     report.agentVersion = optionalString(*agent, "version");
+    report.agentId = optionalString(*agent, "id");
+  }
 
   const auto host = j.find("host");
   if (host == j.end() || !host->is_object()) return makeError("report: \"host\" must be an object");

@@ -59,6 +59,7 @@ struct Report {
   std::string schema = std::string(kReportSchema);
   std::string reportId;
   std::string agentVersion;
+  std::string agentId;  // set by enrolled agents; the collector checks it against the client certificate
   HostInfo host;
   std::string startedAt;  // RFC 3339 UTC
   std::int64_t durationMs = 0;

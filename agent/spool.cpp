@@ -1,0 +1,154 @@
+#include "agent/spool.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "common/catalog.hpp"
+#include "common/text.hpp"
+
+namespace annexa::agent {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kReportSuffix = ".report.json";
+constexpr const char* kDroppedFile = "dropped";
+
+VoidResult syncDirectory(const fs::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return makeError(directory.string() + ": " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return makeError(directory.string() + ": fsync failed: " + std::strerror(errno));
+  return success();
+}
+
+}  // namespace
+
+VoidResult writeFileDurably(const fs::path& path, const std::string& content, unsigned mode) {
+  const fs::path temp = path.string() + ".tmp";
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0) return makeError(temp.string() + ": " + std::strerror(errno));
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const auto message = temp.string() + ": " + std::strerror(errno);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return makeError(message);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const auto message = temp.string() + ": fsync failed: " + std::strerror(errno);
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return makeError(message);
+  }
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const auto message = path.string() + ": " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return makeError(message);
+  }
+  return syncDirectory(path.parent_path());
+}
+
+Spool::Spool(fs::path directory, SpoolLimits limits) : directory_(std::move(directory)), limits_(limits) {}
+
+VoidResult Spool::open() {
+  std::error_code ec;
+  fs::create_directories(directory_ / "rejected", ec);
+  if (ec) return makeError("spool " + directory_.string() + ": " + ec.message());
+  ::chmod(directory_.c_str(), 0700);
+  for (const auto& entry : fs::directory_iterator(directory_, ec))
+    if (text::endsWith(entry.path().filename().string(), ".tmp")) fs::remove(entry.path(), ec);
+  return success();
+}
+
+std::vector<SpooledReport> Spool::list() const {
+  std::vector<SpooledReport> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(directory_, ec)) {
+    if (!text::endsWith(entry.path().filename().string(), kReportSuffix)) continue;
+    std::error_code sizeError;
+    const auto size = entry.file_size(sizeError);
+    out.push_back({entry.path(), sizeError ? 0 : size});
+  }
+  // Names start with a zero-padded timestamp and sequence: lexical order is age order.
+  std::sort(out.begin(), out.end(), [](const SpooledReport& a, const SpooledReport& b) { return a.path < b.path; });
+  return out;
+}
+
+VoidResult Spool::add(const std::string& reportJson) {
+  if (auto ok = enforceLimits(reportJson.size()); !ok) return ok;
+  const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  char name[64];
+  std::snprintf(name, sizeof name, "%020lld-%06llu%s", static_cast<long long>(now),
+                static_cast<unsigned long long>(sequence_++ % 1000000), kReportSuffix);
+  return writeFileDurably(directory_ / name, reportJson, 0600);
+}
+
+VoidResult Spool::enforceLimits(std::uint64_t incomingBytes) {
+  auto reports = list();
+  std::uint64_t total = incomingBytes;
+  for (const auto& r : reports) total += r.size;
+  std::size_t dropped = 0;
+  while (!reports.empty() && (reports.size() + 1 > limits_.maxReports || total > limits_.maxBytes)) {
+    total -= reports.front().size;
+    std::error_code ec;
+    fs::remove(reports.front().path, ec);
+    reports.erase(reports.begin());
+    ++dropped;
+  }
+  if (dropped > 0) addDropped(dropped);
+  return success();
+}
+
+Result<std::string> Spool::read(const SpooledReport& report) const { return readTextFile(report.path, limits_.maxBytes); }
+
+VoidResult Spool::remove(const SpooledReport& report) {
+  std::error_code ec;
+  fs::remove(report.path, ec);
+  if (ec) return makeError(report.path.string() + ": " + ec.message());
+  return success();
+}
+
+VoidResult Spool::quarantine(const SpooledReport& report) {
+  std::error_code ec;
+  fs::rename(report.path, directory_ / "rejected" / report.path.filename(), ec);
+  if (ec) return makeError(report.path.string() + ": " + ec.message());
+  // Keep only the newest few rejected reports, for diagnosis.
+  std::vector<fs::path> rejected;
+  for (const auto& entry : fs::directory_iterator(directory_ / "rejected", ec)) rejected.push_back(entry.path());
+  std::sort(rejected.begin(), rejected.end());
+  for (std::size_t i = 0; i + 20 < rejected.size(); ++i) fs::remove(rejected[i], ec);
+  return success();
+}
+
+std::uint64_t Spool::droppedCount() const {
+  auto content = readTextFile(directory_ / kDroppedFile, 64);
+  long long n = 0;
+  return content && text::parseInt(*content, n) && n > 0 ? static_cast<std::uint64_t>(n) : 0;
+}
+
+void Spool::addDropped(std::uint64_t n) {
+  (void)writeFileDurably(directory_ / kDroppedFile, std::to_string(droppedCount() + n), 0600);
+}
+
+void Spool::clearDropped() {
+  std::error_code ec;
+  fs::remove(directory_ / kDroppedFile, ec);
+}
+
+}  // namespace annexa::agent

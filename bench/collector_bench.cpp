@@ -1,0 +1,376 @@
+// Collector load generator: starts the real annexa-collector on 127.0.0.1, enrolls simulated agents (each with
+// its own key and certificate) and measures enrollment, keep-alive report throughput, fresh mTLS handshakes and
+// a 10,000-host ingest, with the collector's CPU time and RSS after each phase.
+// Usage: annexa_collector_bench [--agents N] [--threads K] [--seconds D] [--reports R] [--hosts H]
+//                               [--collector PATH] [--keep] [--quick]
+#include <signal.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/collector_load.hpp"
+#include "common/catalog.hpp"
+
+namespace fs = std::filesystem;
+using namespace annexa;
+using namespace annexa::bench;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::size_t agents = 200;
+  int threads = 4;
+  int seconds = 10;
+  std::size_t reportCap = 0;  // 0: the keep-alive phase is bounded by time only
+  std::size_t hosts = 10000;
+  std::string collector;
+  bool keep = false;  // keep the temporary data directory for inspection
+};
+
+struct BenchFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+[[noreturn]] void fail(const std::string& message) { throw BenchFailure(message); }
+
+std::size_t positive(const char* text, const std::string& flag) {
+  char* end = nullptr;
+  const long long v = std::strtoll(text, &end, 10);
+  if (*end != '\0' || v < 1 || v > 1000000) fail(flag + " needs a number between 1 and 1000000");
+  return static_cast<std::size_t>(v);
+}
+
+Options parseOptions(int argc, char** argv) {
+  Options o;
+  o.collector = (fs::canonical("/proc/self/exe").parent_path() / "../collector/annexa-collector").lexically_normal().string();
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto next = [&]() -> const char* {
+      if (i + 1 >= argc) fail(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--agents") o.agents = positive(next(), arg);
+    else if (arg == "--threads") o.threads = static_cast<int>(std::min<std::size_t>(positive(next(), arg), 64));
+    else if (arg == "--seconds") o.seconds = static_cast<int>(std::min<std::size_t>(positive(next(), arg), 600));
+    else if (arg == "--reports") o.reportCap = positive(next(), arg);
+    else if (arg == "--hosts") o.hosts = positive(next(), arg);
+    else if (arg == "--collector") o.collector = next();
+    else if (arg == "--keep") o.keep = true;
+    else if (arg == "--quick") o.agents = 20, o.seconds = 2, o.hosts = 200;
+    else fail("unknown option " + arg + " (see the comment at the top of collector_bench.cpp)");
+  }
+  return o;
+}
+
+// The collector child process; stopped with SIGTERM when the benchmark ends, whichever way it ends.
+class CollectorProcess {
+ public:
+  CollectorProcess(std::string binary, fs::path root) : binary_(std::move(binary)), root_(std::move(root)) {}
+  ~CollectorProcess() {
+    if (pid_ > 0) stop();
+  }
+  fs::path data() const { return root_ / "data"; }
+  fs::path log() const { return root_ / "collector.log"; }
+  pid_t pid() const { return pid_; }
+
+  std::string run(std::vector<std::string> args) {
+    args.insert(args.begin(), binary_);
+    auto out = runCommand(args, std::chrono::seconds(60));
+    if (!out) fail(out.error());
+    return *out;
+  }
+
+  std::uint16_t start() {
+    const fs::path portFile = root_ / "port";
+    auto pid = spawnProcess({binary_, "serve", "--data", data().string(), "--listen", "127.0.0.1:0", "--port-file",
+                             portFile.string()}, log());
+    if (!pid) fail("cannot start the collector: " + pid.error());
+    pid_ = *pid;
+    // The port file appears once the listener is bound; poll for it, bounded.
+    const auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (Clock::now() < deadline) {
+      if (!processRunning(pid_)) {
+        pid_ = -1;
+        fail("the collector exited during start-up; see " + log().string());
+      }
+      if (auto port = readTextFile(portFile); port && !port->empty() && port->back() == '\n')
+        return static_cast<std::uint16_t>(std::stoi(*port));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    fail("the collector did not write " + portFile.string() + " within 10 s; see " + log().string());
+  }
+
+  std::string stop() {
+    const auto how = stopProcess(pid_, std::chrono::seconds(20));
+    pid_ = -1;
+    return how;
+  }
+
+ private:
+  std::string binary_;
+  fs::path root_;
+  pid_t pid_ = -1;
+};
+
+// Collector and bench CPU seconds at the start of a phase, to attribute CPU per request.
+struct CpuMark {
+  double collector = 0, bench = 0;
+};
+CpuMark markCpu(pid_t collector) { return {usageOf(collector).cpuSeconds, ownCpuSeconds()}; }
+
+void printLatency(const LatencySummary& s) {
+  std::printf("  %-34s p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n", "latency per request (ms)", s.p50, s.p90, s.p99, s.max);
+}
+
+void printCost(pid_t collector, const CpuMark& mark, double wallSeconds, std::size_t requests) {
+  const auto now = markCpu(collector);
+  const double collectorCpu = now.collector - mark.collector, benchCpu = now.bench - mark.bench;
+  std::printf("  %-34s %.3f ms/request  (%.0f%% of one core; bench itself %.0f%%)\n", "collector CPU",
+              requests ? 1000.0 * collectorCpu / static_cast<double>(requests) : 0.0,
+              100.0 * collectorCpu / wallSeconds, 100.0 * benchCpu / wallSeconds);
+  const auto usage = usageOf(collector);
+  std::printf("  %-34s current %.1f MB, peak %.1f MB\n", "collector RSS", static_cast<double>(usage.currentRssKb) / 1024.0,
+              static_cast<double>(usage.peakRssKb) / 1024.0);
+}
+
+void requireNoErrors(const PhaseTally& phase, const char* what) {
+  if (phase.errors > 0)
+    fail(std::string(what) + ": " + std::to_string(phase.errors) + " request(s) failed; first: " + phase.firstError);
+}
+
+// Generates keys and CSRs on all threads (client-side work, timed apart from the collector's).
+std::vector<AgentIdentity> makeIdentities(std::size_t count, int threads) {
+  std::vector<AgentIdentity> identities(count);
+  const auto phase = runThreads(threads, [&](int t, ThreadTally& tally) {
+    for (std::size_t i = static_cast<std::size_t>(t); i < count; i += static_cast<std::size_t>(threads)) {
+      auto identity = makeIdentity(i);
+      if (!identity) return tally.fail(identity.error());
+      identities[i] = std::move(*identity);
+    }
+  });
+  requireNoErrors(phase, "key generation");
+  std::printf("  %-34s %zu in %.2f s (client side, not timed below)\n", "agent keys + CSRs generated", count, phase.wallSeconds);
+  return identities;
+}
+
+// Enrolls identities[first, first+count) on fresh connections; agent indexes start at `first`.
+std::vector<EnrolledAgent> enrollAll(const ServerEndpoint& endpoint, const std::string& caPem, const std::string& token,
+                                     const std::vector<AgentIdentity>& identities, std::size_t first, int threads,
+                                     pid_t collector, const char* label) {
+  std::vector<EnrolledAgent> agents(identities.size());
+  const auto cpu = markCpu(collector);
+  const auto phase = runThreads(threads, [&](int t, ThreadTally& tally) {
+    for (std::size_t i = static_cast<std::size_t>(t); i < identities.size(); i += static_cast<std::size_t>(threads)) {
+      const auto start = Clock::now();
+      auto agent = enroll(endpoint, caPem, token, identities[i], first + i);
+      if (!agent) return tally.fail(agent.error());
+      tally.latenciesMs.push_back(millisSince(start));
+      agents[i] = std::move(*agent);
+    }
+  });
+  requireNoErrors(phase, "enrollment");
+  const double rate = static_cast<double>(identities.size()) / phase.wallSeconds;
+  std::printf("  %-34s %zu in %.2f s = %.1f enrollments/s (new connection each)\n", "enrolled", identities.size(),
+              phase.wallSeconds, rate);
+  printLatency(summarize(phase.latenciesMs));
+  printCost(collector, cpu, phase.wallSeconds, identities.size());
+  std::printf("RESULT %s: %zu agents in %.2f s = %.1f enrollments/s\n", label, identities.size(), phase.wallSeconds, rate);
+  return agents;
+}
+
+void keepAlivePhase(const Options& o, const ServerEndpoint& endpoint, const std::vector<EnrolledAgent>& agents, pid_t collector) {
+  std::printf("\n== keep-alive throughput: %d threads, %zu agents, %d s%s ==\n", o.threads, agents.size(), o.seconds,
+              o.reportCap ? (", at most " + std::to_string(o.reportCap) + " reports").c_str() : "");
+  // One kept-alive client per agent, connected before the clock starts so the phase measures requests only.
+  std::vector<std::unique_ptr<HttpsClient>> clients;
+  for (const auto& a : agents) clients.push_back(std::make_unique<HttpsClient>(endpoint, a.tls, std::chrono::seconds(30)));
+  const auto warm = runThreads(o.threads, [&](int t, ThreadTally& tally) {
+    for (std::size_t i = static_cast<std::size_t>(t); i < clients.size(); i += static_cast<std::size_t>(o.threads))
+      if (auto r = clients[i]->request("GET", "/healthz"); !r || r->status != 200) return tally.fail(r ? r->body : r.error());
+  });
+  requireNoErrors(warm, "connecting the keep-alive clients");
+  const auto sampleBody = reportBody(agents.front(), 0);
+  std::printf("  %-34s %zu bytes, 50 results\n", "report size", sampleBody.size());
+
+  std::atomic<std::size_t> sent{0};
+  const auto cap = o.reportCap ? o.reportCap : std::numeric_limits<std::size_t>::max();
+  const auto deadline = Clock::now() + std::chrono::seconds(o.seconds);
+  const auto cpu = markCpu(collector);
+  std::atomic<long long> buildMicros{0};  // client-side JSON rendering, shown so the bench's own share is visible
+  const auto phase = runThreads(o.threads, [&](int t, ThreadTally& tally) {
+    std::vector<std::size_t> mine;  // this thread's share of the agents, driven round-robin
+    for (std::size_t i = static_cast<std::size_t>(t); i < agents.size(); i += static_cast<std::size_t>(o.threads)) mine.push_back(i);
+    tally.latenciesMs.reserve(100000);
+    std::uint64_t sequence = 1;
+    for (std::size_t round = 0; !mine.empty() && Clock::now() < deadline && round < 10000000; ++round) {
+      const std::size_t i = mine[round % mine.size()];
+      if (sent.fetch_add(1) >= cap) break;
+      const auto built = Clock::now();
+      const auto body = reportBody(agents[i], sequence++);
+      const auto start = Clock::now();
+      buildMicros += std::chrono::duration_cast<std::chrono::microseconds>(start - built).count();
+      if (auto ok = sendReport(*clients[i], body); !ok) return tally.fail(agents[i].agentId + ": " + ok.error());
+      tally.latenciesMs.push_back(millisSince(start));
+    }
+  });
+  requireNoErrors(phase, "keep-alive reports");
+  const auto n = phase.latenciesMs.size();
+  const double buildMs = static_cast<double>(buildMicros.load()) / 1000.0 / static_cast<double>(std::max<std::size_t>(n, 1));
+  const double rate = static_cast<double>(n) / phase.wallSeconds;
+  std::printf("  %-34s %zu in %.2f s = %.1f reports/s (%.1f MB/s of JSON)\n", "reports stored", n, phase.wallSeconds, rate,
+              rate * static_cast<double>(sampleBody.size()) / 1e6);
+  printLatency(summarize(phase.latenciesMs));
+  std::printf("  %-34s %zu\n", "errors", phase.errors);
+  std::printf("  %-34s %.3f ms/report (bench side)\n", "report JSON build", buildMs);
+  printCost(collector, cpu, phase.wallSeconds, n);
+  std::printf("RESULT keep-alive: %.1f reports/s, p50 %.2f ms, p99 %.2f ms, %zu errors\n", rate,
+              summarize(phase.latenciesMs).p50, summarize(phase.latenciesMs).p99, phase.errors);
+}
+
+void handshakePhase(const Options& o, const ServerEndpoint& endpoint, const std::vector<EnrolledAgent>& agents, pid_t collector) {
+  std::printf("\n== new handshakes: %d threads, %d s, GET /healthz with an agent certificate on a new connection each ==\n",
+              o.threads, o.seconds);
+  const auto deadline = Clock::now() + std::chrono::seconds(o.seconds);
+  const auto cpu = markCpu(collector);
+  const auto phase = runThreads(o.threads, [&](int t, ThreadTally& tally) {
+    for (std::size_t k = 0; Clock::now() < deadline && k < 10000000; ++k) {
+      const auto& agent = agents[(static_cast<std::size_t>(t) + k * static_cast<std::size_t>(o.threads)) % agents.size()];
+      const auto start = Clock::now();
+      HttpsClient client(endpoint, agent.tls, std::chrono::seconds(30));
+      auto r = client.request("GET", "/healthz");
+      if (!r || r->status != 200) return tally.fail(r ? "HTTP " + std::to_string(r->status) : r.error());
+      client.close();
+      tally.latenciesMs.push_back(millisSince(start));
+    }
+  });
+  requireNoErrors(phase, "handshakes");
+  const auto s = summarize(phase.latenciesMs);
+  const double rate = static_cast<double>(s.count) / phase.wallSeconds;
+  std::printf("  %-34s %zu in %.2f s = %.1f handshakes/s\n", "connections", s.count, phase.wallSeconds, rate);
+  printLatency(s);
+  printCost(collector, cpu, phase.wallSeconds, s.count);
+  std::printf("RESULT handshakes: %.1f handshakes/s, p50 %.2f ms, p99 %.2f ms\n", rate, s.p50, s.p99);
+}
+
+void fleetPhase(const Options& o, const ServerEndpoint& endpoint, const std::string& caPem, const std::string& token,
+                std::size_t firstIndex, std::size_t agentsBefore, CollectorProcess& collector) {
+  std::printf("\n== %zu hosts: enroll each, then one report per host on a new connection (as an agent does each "
+              "interval), %d threads ==\n", o.hosts, o.threads);
+  const auto identities = makeIdentities(o.hosts, o.threads);
+  const auto hosts = enrollAll(endpoint, caPem, token, identities, firstIndex, o.threads, collector.pid(), "fleet enrollment");
+
+  const auto cpu = markCpu(collector.pid());
+  const auto phase = runThreads(o.threads, [&](int t, ThreadTally& tally) {
+    for (std::size_t i = static_cast<std::size_t>(t); i < hosts.size(); i += static_cast<std::size_t>(o.threads)) {
+      const auto body = reportBody(hosts[i], 1);
+      const auto start = Clock::now();
+      HttpsClient client(endpoint, hosts[i].tls, std::chrono::seconds(30));
+      if (auto ok = sendReport(client, body); !ok) return tally.fail(hosts[i].agentId + ": " + ok.error());
+      tally.latenciesMs.push_back(millisSince(start));
+    }
+  });
+  requireNoErrors(phase, "fleet reports");
+  const auto s = summarize(phase.latenciesMs);
+  const double rate = static_cast<double>(s.count) / phase.wallSeconds;
+  std::printf("  %-34s %zu in %.2f s = %.1f reports/s (handshake + report each)\n", "reports stored", s.count,
+              phase.wallSeconds, rate);
+  printLatency(s);
+  printCost(collector.pid(), cpu, phase.wallSeconds, s.count);
+
+  // Operator view: every enrolled agent is listed, and the posture over the whole fleet answers.
+  const auto data = collector.data();
+  const auto cert = readTextFile(data / "operators" / "admin.crt"), key = readTextFile(data / "operators" / "admin.key");
+  if (!cert || !key) fail("cannot read the admin operator credentials in " + data.string());
+  HttpsClient admin(endpoint, ClientTls{caPem, "", *cert, *key}, std::chrono::seconds(60));
+  auto timed = [&](const char* target) {
+    const auto start = Clock::now();
+    auto r = admin.request("GET", target);
+    if (!r || r->status != 200) fail(std::string("GET ") + target + ": " + (r ? r->body : r.error()));
+    std::printf("  %-34s %.1f ms (%zu bytes)\n", (std::string("GET ") + target).c_str(), millisSince(start), r->body.size());
+    return nlohmann::json::parse(r->body);
+  };
+  const auto list = timed("/api/v1/hosts?limit=1");
+  const std::size_t expected = agentsBefore + hosts.size();
+  if (list.value("total", std::size_t{0}) != expected)
+    fail("GET /api/v1/hosts reports total " + list["total"].dump() + ", expected " + std::to_string(expected));
+  std::printf("  %-34s total %zu == agents enrolled\n", "host list check", expected);
+  timed("/api/v1/posture");  // first call recomputes after the ingest
+  timed("/api/v1/posture");  // second is served from the cached posture
+  std::printf("RESULT fleet: %zu hosts ingested in %.2f s = %.1f reports/s, p50 %.2f ms, p99 %.2f ms\n", s.count,
+              phase.wallSeconds, rate, s.p50, s.p99);
+}
+
+int runBench(const Options& o) {
+  if (!fs::exists(o.collector)) fail("no collector binary at " + o.collector + " (use --collector PATH)");
+  std::string pattern = (fs::temp_directory_path() / "annexa-collector-bench-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) fail("cannot create a temporary directory");
+  const fs::path root = pattern;
+  bool succeeded = false;
+  struct Cleanup {
+    const fs::path& root;
+    const bool& keep;
+    const bool& ok;
+    ~Cleanup() {
+      std::error_code ec;
+      if (ok && !keep) fs::remove_all(root, ec);
+      else std::printf("data kept in %s\n", root.c_str());
+    }
+  } cleanup{root, o.keep, succeeded};
+
+  CollectorProcess collector(o.collector, root);
+  std::printf("annexa collector benchmark: %s, %u cores, data in %s\n", o.collector.c_str(),
+              std::thread::hardware_concurrency(), root.c_str());
+  collector.run({"init", "--data", collector.data().string()});
+  const ServerEndpoint endpoint{"127.0.0.1", collector.start()};
+  const auto tokenJson = collector.run({"token", "create", "--data", collector.data().string(), "--uses",
+                                        std::to_string(o.agents + o.hosts), "--ttl", "1h", "--format", "json"});
+  const auto token = nlohmann::json::parse(tokenJson.substr(tokenJson.find('{')), nullptr, false);
+  if (token.is_discarded() || !token.contains("token")) fail("unexpected `token create` output: " + tokenJson);
+  const std::string enrollToken = token["token"].get<std::string>();
+  const auto caPem = readTextFile(collector.data() / "ca.crt");
+  if (!caPem) fail(caPem.error());
+  const auto idle = usageOf(collector.pid());
+  std::printf("collector pid %d on %s, idle RSS %.1f MB\n", collector.pid(), endpoint.url().c_str(),
+              static_cast<double>(idle.currentRssKb) / 1024.0);
+
+  std::printf("\n== enrollment: %zu agents, %d threads ==\n", o.agents, o.threads);
+  const auto identities = makeIdentities(o.agents, o.threads);
+  const auto agents = enrollAll(endpoint, *caPem, enrollToken, identities, 0, o.threads, collector.pid(), "enrollment");
+
+  keepAlivePhase(o, endpoint, agents, collector.pid());
+  handshakePhase(o, endpoint, agents, collector.pid());
+  fleetPhase(o, endpoint, *caPem, enrollToken, o.agents, agents.size(), collector);
+
+  const auto last = usageOf(collector.pid());
+  std::printf("\ncollector peak RSS (VmHWM) %.1f MB, current %.1f MB, CPU %.1f s in total\n",
+              static_cast<double>(last.peakRssKb) / 1024.0, static_cast<double>(last.currentRssKb) / 1024.0, last.cpuSeconds);
+  const auto stopped = collector.stop();
+  std::printf("collector stopped with SIGTERM: %s\n", stopped.c_str());
+  if (stopped != "exit 0") fail("the collector did not shut down cleanly (" + stopped + "); see " + collector.log().string());
+  succeeded = true;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);  // a connection the collector closed must be an error value, not a dead benchmark
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  try {
+    return runBench(parseOptions(argc, argv));
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "annexa_collector_bench: FAILED: %s\n", e.what());
+    return 1;
+  }
+}
