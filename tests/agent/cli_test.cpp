@@ -107,7 +107,8 @@ TEST(AgentCli, ConfigErrorsAreFatalAndClear) {
   run = runCli({"check", "--root", root.path().string(), "--format", "json", "--config",
                 root.hostPath("/cfg/disable.json").string()});
   ASSERT_EQ(run.exitCode, 0) << run.err;
-  for (const auto& r : nlohmann::json::parse(run.out)["results"]) EXPECT_NE(r["check"], "kernel.aslr");
+  const auto report = nlohmann::json::parse(run.out);
+  for (const auto& r : report["results"]) EXPECT_NE(r["check"], "kernel.aslr");
 }
 
 TEST(AgentCli, CatalogJsonListsAll93Controls) {

@@ -1,0 +1,64 @@
+// Boot integrity: UEFI Secure Boot, or a GRUB superuser password on BIOS machines; GRUB configuration parsing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/check.hpp"
+#include "agent/checks/kernel.hpp"
+
+namespace annexa::agent::checks {
+
+// Kernel command-line words an offline image boots with, from /etc/default/grub and /etc/default/grub.d/*.cfg.
+struct DefaultGrubCmdline {
+  std::vector<std::string> words;
+  std::vector<std::string> sources;  // files that were read
+};
+DefaultGrubCmdline readDefaultGrubCmdline(const SystemView& system);
+// Applies one file's GRUB_CMDLINE_LINUX / GRUB_CMDLINE_LINUX_DEFAULT assignments; a value that names its own
+// variable ("$GRUB_CMDLINE_LINUX apparmor=0") appends, otherwise it replaces.
+void applyDefaultGrub(std::string_view content, std::string& cmdlineLinux, std::string& cmdlineDefault);
+
+// What one GRUB config text (grub.cfg or an /etc/grub.d script) says about the superuser password.
+struct GrubPasswordScan {
+  bool superusers = false;         // set superusers="…" with a user
+  bool pbkdf2 = false;             // password_pbkdf2 USER grub.pbkdf2.…
+  bool pbkdf2FromUserCfg = false;  // password_pbkdf2 USER ${GRUB2_PASSWORD} (RHEL grub2-setpassword → user.cfg)
+  bool plaintext = false;          // password USER secret
+  std::string superusersLine;
+  std::string passwordLine;
+  bool protects() const { return superusers && pbkdf2; }
+};
+GrubPasswordScan scanGrubPassword(std::string_view config);
+// Merges another file's findings (the /etc/grub.d scripts together make one grub.cfg).
+void mergeGrubScan(GrubPasswordScan& into, const GrubPasswordScan& from);
+// /boot/grub2/user.cfg holds GRUB2_PASSWORD=grub.pbkdf2.…
+bool userCfgHasPasswordHash(std::string_view content);
+
+struct GrubConfigFacts {
+  std::string configPath;  // the first of /boot/grub/grub.cfg, /boot/grub2/grub.cfg that exists; empty if none
+  FileProbe config;
+  FileProbe userCfg;  // /boot/grub2/user.cfg
+  bool grubDPresent = false;
+  GrubPasswordScan grubD;  // merged over /etc/grub.d/*
+  std::vector<std::string> grubDUnreadable;
+};
+
+enum class FirmwareMode { Uefi, Bios, Unknown };
+
+struct SecureBootFacts {
+  FirmwareMode firmware = FirmwareMode::Unknown;
+  bool efivarsListed = false;
+  std::string efivarsError;
+  bool efivarsEmpty = false;
+  FileProbe secureBootVariable;  // /sys/firmware/efi/efivars/SecureBoot-8be4df61-…
+  GrubConfigFacts grub;          // BIOS or unknown firmware only
+};
+
+// The data byte of a one-byte efivarfs variable (4 attribute bytes + data), or nothing when malformed.
+std::optional<int> parseEfiBooleanVariable(std::string_view bytes);
+Outcome evaluateSecureBoot(const SecureBootFacts& facts);
+
+}  // namespace annexa::agent::checks
