@@ -64,6 +64,8 @@ void drawFindings(UiState& ui);
 void drawTrends(UiState& ui);
 
 // ---- widgets (widgets.cpp) ----
+// A length given for the 13 px default font, scaled with the font (DPI scale: see app.cpp).
+float scaled(float pixels);
 ImU32 statusColor(ControlStatus status);
 ImU32 resultColor(ResultStatus status);
 ImU32 severityColor(Severity severity);

@@ -34,7 +34,7 @@ void controlDetail(UiState& ui) {
   }
   const auto& c = detail->control;
   ImGui::Text("%s  %s", c.id.c_str(), c.title.c_str());
-  ImGui::SameLine(0, 20.0f);
+  ImGui::SameLine(0, scaled(20.0f));
   statusBadge(c.status);
   ImGui::TextDisabled("%s theme; ISO 27001:2013: %s; mapped checks: %zu; hosts passing %d, failing %d, error %d, stale %d",
                       c.theme.c_str(), c.iso2013Text.c_str(), c.checks.size(), c.hostsPassing, c.hostsFailing,
@@ -95,21 +95,21 @@ void controlDetail(UiState& ui) {
 
 void drawAnnexA(UiState& ui) {
   if (!requireFleet(ui)) return;
-  ImGui::SetNextItemWidth(260.0f);
+  ImGui::SetNextItemWidth(scaled(260.0f));
   ImGui::InputTextWithHint("##filter", "filter: id, title, theme, 2013 id", ui.controlFilter, sizeof ui.controlFilter);
   ui.controls.setFilter(ui.controlFilter);
   for (const auto s : {ControlStatus::Passing, ControlStatus::Failing, ControlStatus::Partial, ControlStatus::NotEvidenced,
                        ControlStatus::NotApplicable}) {
-    ImGui::SameLine(0, 14.0f);
+    ImGui::SameLine(0, scaled(14.0f));
     bool shown = ui.controls.statusShown(s);
     ImGui::PushID(static_cast<int>(s));
     if (ImGui::Checkbox("##shown", &shown)) ui.controls.setStatusShown(s, shown);
     ImGui::PopID();
-    ImGui::SameLine(0, 4.0f);
+    ImGui::SameLine(0, scaled(4.0f));
     statusBadge(s);
   }
   const auto& rows = ui.controls.rows();
-  ImGui::SameLine(0, 14.0f);
+  ImGui::SameLine(0, scaled(14.0f));
   ImGui::TextDisabled("%zu of %zu controls", rows.size(), ui.snapshot->fleet->controls.size());
 
   const float tableHeight = ImGui::GetContentRegionAvail().y * 0.55f;

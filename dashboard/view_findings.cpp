@@ -10,15 +10,15 @@ void drawFindings(UiState& ui) {
   const auto& findings = ui.snapshot->fleet->findings;
   ImGui::TextUnformatted("Failing host-checks:");
   for (const auto& [severity, count] : findings.hostsBySeverity) {
-    ImGui::SameLine(0, 16.0f);
+    ImGui::SameLine(0, scaled(16.0f));
     severityText(severity);
-    ImGui::SameLine(0, 4.0f);
+    ImGui::SameLine(0, scaled(4.0f));
     ImGui::Text("%d", count);
   }
-  ImGui::SetNextItemWidth(260.0f);
+  ImGui::SetNextItemWidth(scaled(260.0f));
   ImGui::InputTextWithHint("##finding-filter", "filter: control or check", ui.findingFilter, sizeof ui.findingFilter);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(160.0f);
+  ImGui::SetNextItemWidth(scaled(160.0f));
   const char* severities[] = {"critical only", "high and above", "medium and above", "all severities"};
   ImGui::Combo("##min-severity", &ui.findingMinSeverity, severities, 4);
   ui.updateDerived();  // the filter may have changed this frame

@@ -19,7 +19,7 @@ void drawHostDetail(UiState& ui) {
   }
   const auto& h = detail->host;
   ImGui::Text("%s", h.hostname.c_str());
-  ImGui::SameLine(0, 20.0f);
+  ImGui::SameLine(0, scaled(20.0f));
   if (h.revoked) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Failing)), "REVOKED");
   else if (h.stale) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Partial)), "STALE (results no longer count)");
   else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Passing)), "REPORTING");

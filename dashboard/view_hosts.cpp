@@ -8,7 +8,7 @@ namespace annexa::dashboard {
 
 void drawHosts(UiState& ui) {
   if (!requireFleet(ui)) return;
-  ImGui::SetNextItemWidth(300.0f);
+  ImGui::SetNextItemWidth(scaled(300.0f));
   ImGui::InputTextWithHint("##host-filter", "filter: hostname, OS, id", ui.hostFilter, sizeof ui.hostFilter);
   ImGui::SameLine();
   ImGui::Checkbox("stale only", &ui.hostStaleOnly);

@@ -1,6 +1,7 @@
 #include "dashboard/view_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <map>
 #include <numeric>
@@ -245,6 +246,8 @@ Chart controlTrend(const ControlHistory& history) {
     chart.maxValue = std::max({chart.maxValue, passing.values.back(), failing.values.back()});
   }
   chart.series = {std::move(passing), std::move(failing)};
+  // Host counts on the axis: whole numbers in four equal steps.
+  chart.maxValue = std::max(4.0f, std::ceil(chart.maxValue / 4.0f) * 4.0f);
   return chart;
 }
 

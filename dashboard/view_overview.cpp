@@ -74,7 +74,7 @@ void stackedBar(const ThemeCounts& t, float width, float height) {
 
 void legend() {
   for (std::size_t i = 0; i < std::size(kStatuses); ++i) {
-    if (i > 0) ImGui::SameLine(0, 16.0f);
+    if (i > 0) ImGui::SameLine(0, scaled(16.0f));
     statusBadge(kStatuses[i]);
   }
 }
@@ -95,10 +95,10 @@ void drawOverview(UiState& ui) {
   }
 
   ImGui::Text("Hosts: %d enrolled, %d reporting, %d stale", fleet.hostsTotal, fleet.hostsOnline, fleet.hostsStale);
-  ImGui::SameLine(0, 30.0f);
+  ImGui::SameLine(0, scaled(30.0f));
   ImGui::Text("Controls: %d passing, %d failing, %d partial, %d not evidenced, %d n/a", total.passing, total.failing,
               total.partial, total.notEvidenced, total.notApplicable);
-  ImGui::SameLine(0, 30.0f);
+  ImGui::SameLine(0, scaled(30.0f));
   ImGui::TextDisabled("posture computed %s", fleet.computedAt.c_str());
   ImGui::Separator();
 
@@ -106,7 +106,7 @@ void drawOverview(UiState& ui) {
   ImGui::BeginGroup();
   donut(total, radius);
   ImGui::EndGroup();
-  ImGui::SameLine(0, 30.0f);
+  ImGui::SameLine(0, scaled(30.0f));
   ImGui::BeginGroup();
   const float labelWidth = ImGui::CalcTextSize("Technological  ").x;
   const float barWidth = std::max(120.0f, ImGui::GetContentRegionAvail().x - labelWidth - 10.0f);
@@ -185,7 +185,7 @@ void drawOverview(UiState& ui) {
   ImGui::TextUnformatted("Failing host-checks by severity");
   for (const auto& [severity, count] : fleet.findings.hostsBySeverity) {
     severityText(severity);
-    ImGui::SameLine(90.0f);
+    ImGui::SameLine(scaled(90.0f));
     ImGui::Text("%d", count);
   }
   ImGui::EndChild();

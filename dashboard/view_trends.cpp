@@ -9,15 +9,15 @@ namespace annexa::dashboard {
 void drawTrends(UiState& ui) {
   if (!requireFleet(ui)) return;
   const auto& fleet = *ui.snapshot->fleet;
-  const float chartHeight = (ImGui::GetContentRegionAvail().y - 5.0f * ImGui::GetFrameHeightWithSpacing()) * 0.5f;
+  const float chartHeight = (ImGui::GetContentRegionAvail().y - 7.0f * ImGui::GetFrameHeightWithSpacing()) * 0.5f;
 
   ImGui::TextUnformatted("Controls passing per theme (last 30 days)");
-  lineChart("themes", ui.themeChart, " %", std::max(120.0f, chartHeight));
+  lineChart("themes", ui.themeChart, " %", std::max(scaled(120.0f), chartHeight));
   ImGui::Separator();
 
   ImGui::TextUnformatted("Control:");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(420.0f);
+  ImGui::SetNextItemWidth(scaled(420.0f));
   std::string preview = ui.selectedControl.empty() ? std::string("choose a control") : ui.selectedControl;
   for (const auto& c : fleet.controls)
     if (c.id == ui.selectedControl) preview = c.id + "  " + c.title;
@@ -34,7 +34,7 @@ void drawTrends(UiState& ui) {
   } else if (!history || history->controlId != ui.selectedControl) {
     ImGui::TextDisabled("Loading history of %s ...", ui.selectedControl.c_str());
   } else {
-    lineChart("control", ui.controlChart, "", std::max(120.0f, chartHeight));
+    lineChart("control", ui.controlChart, "", std::max(scaled(120.0f), chartHeight));
   }
 }
 

@@ -52,6 +52,8 @@ void labelled(Shape s, ImU32 color, std::string_view text) {
 
 }  // namespace
 
+float scaled(float pixels) { return pixels * ImGui::GetFontSize() / 13.0f; }
+
 ImU32 statusColor(ControlStatus status) {
   switch (status) {
     case ControlStatus::Passing: return IM_COL32(86, 180, 233, 255);   // sky blue
@@ -170,7 +172,7 @@ void lineChart(const char* id, const Chart& chart, const char* unit, float heigh
   ImGui::Dummy(ImVec2(width, height));
   // Legend: marker + name, so lines are told apart by shape as well as colour.
   for (std::size_t s = 0; s < chart.series.size(); ++s) {
-    if (s > 0) ImGui::SameLine(0, 18.0f);
+    if (s > 0) ImGui::SameLine(0, scaled(18.0f));
     const ImVec2 p = ImGui::GetCursorScreenPos();
     seriesMarker(static_cast<int>(s), p.x + lineH * 0.5f, p.y + lineH * 0.5f, 4.0f, seriesColor(static_cast<int>(s)));
     ImGui::Dummy(ImVec2(lineH, lineH));

@@ -195,7 +195,8 @@ TEST(Trends, ThemeSeriesArePercentPassingPerDay) {
   const auto control = controlTrend(history);
   EXPECT_EQ(control.series.at(0).values, (std::vector<float>{1, 5}));
   EXPECT_EQ(control.series.at(1).values, (std::vector<float>{4, 0}));
-  EXPECT_EQ(control.maxValue, 5.0f);
+  EXPECT_EQ(control.maxValue, 8.0f);  // 5 rounded up to four whole steps
+  EXPECT_EQ(controlTrend(ControlHistory{}).maxValue, 4.0f);
 }
 
 TEST(HostDetail, FailuresFirstThenErrorsThenPasses) {
