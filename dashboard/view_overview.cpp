@@ -134,7 +134,9 @@ void drawOverview(UiState& ui) {
     ImGui::TableSetupColumn("Check");
     ImGui::TableSetupColumn("Controls");
     ImGui::TableHeadersRow();
-    for (const auto& f : ui.topFailing) {
+    for (std::size_t row = 0; row < ui.topFailing.size(); ++row) {
+      const auto& f = ui.topFailing[row];
+      ImGui::PushID(static_cast<int>(row));  // the same control button may appear in several rows
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ImGui::Text("%d", f.hosts);
@@ -153,6 +155,7 @@ void drawOverview(UiState& ui) {
         }
         ImGui::PopID();
       }
+      ImGui::PopID();
     }
     ImGui::EndTable();
   }
