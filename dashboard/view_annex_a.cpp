@@ -1,6 +1,7 @@
 // Annex A: the 93 controls as a filterable table; the selected control's hosts, results and evidence below.
 #include <imgui.h>
 
+#include "common/text.hpp"
 #include "dashboard/ui.hpp"
 
 namespace annexa::dashboard {
@@ -39,6 +40,7 @@ void controlDetail(UiState& ui) {
   ImGui::TextDisabled("%s theme; ISO 27001:2013: %s; mapped checks: %zu; hosts passing %d, failing %d, error %d, stale %d",
                       c.theme.c_str(), c.iso2013Text.c_str(), c.checks.size(), c.hostsPassing, c.hostsFailing,
                       c.hostsError, c.hostsStale);
+  if (!c.checks.empty()) ImGui::TextWrapped("Mapped checks: %s", text::join(c.checks, ", ").c_str());
   if (c.checks.empty()) {
     ImGui::TextWrapped("No check maps to this control: it is not evidenced by Annexa and needs a manual (documentary) control.");
     return;
@@ -146,6 +148,11 @@ void drawAnnexA(UiState& ui) {
         ImGui::Text("%d", c.hostsFailing);
         ImGui::TableNextColumn();
         ImGui::Text("%zu", c.checks.size());
+        if (!c.checks.empty() && ImGui::IsItemHovered()) {
+          ImGui::BeginTooltip();
+          for (const auto& check : c.checks) ImGui::TextUnformatted(check.c_str());
+          ImGui::EndTooltip();
+        }
       }
     }
     ImGui::EndTable();
