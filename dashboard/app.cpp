@@ -165,11 +165,16 @@ void DashboardWindow::drawFrame() {
   // The connection banner: honest about how current the data is.
   const auto& connection = ui_.snapshot->connection;
   const std::string banner = connectionBanner(connection);
+  if (!connection.connected) {  // a full-width band behind the banner: impossible to miss in front of an auditor
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x - 4.0f, p.y - 1.0f),
+                                              ImVec2(p.x + ImGui::GetContentRegionAvail().x + 4.0f, p.y + ImGui::GetTextLineHeight() + 1.0f),
+                                              IM_COL32(90, 40, 0, 255));
+  }
   if (connection.connected) {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Passing)), "ONLINE");
   } else {
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Failing)),
-                       ui_.snapshot->stale() ? "STALE" : "OFFLINE");
+    ImGui::TextColored(ImVec4(1.0f, 0.86f, 0.47f, 1.0f), ui_.snapshot->stale() ? "STALE" : "OFFLINE");
   }
   ImGui::SameLine();
   ImGui::TextUnformatted(banner.c_str());

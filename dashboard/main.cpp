@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     return 4;
   }
   DashboardWindow* raw = window->get();
+  raw->ui().switchTo = options->view;  // --view also chooses the first view of an interactive session
   source->onPublish([raw] { raw->wakeUp(); });
   const int code = options->screenshot.empty()
                        ? runInteractive(*raw)

@@ -23,7 +23,7 @@ CONNECTION (an operator certificate, mutual TLS):
 
 Headless capture (e.g. under xvfb-run -a):
   --screenshot FILE.png      render VIEW once the data has arrived, write a PNG and exit
-  --view overview|annex-a|hosts|host|findings|trends
+  --view overview|annex-a|hosts|host|findings|trends   (also the first view when interactive)
   --frames N                 frames to render after the data arrived (default 3)
   --size WxH                 window size (default 1280x800)
   --timeout S                give up waiting for data after S seconds (default 30; exit 3)
