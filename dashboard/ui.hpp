@@ -1,0 +1,84 @@
+// What the ImGui views share: the snapshot of this frame, the table models, selections; and small widgets
+// (status badges with a shape and a word, charts drawn with ImDrawList). Each view lives in its own file.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "dashboard/data_source.hpp"
+#include "dashboard/options.hpp"
+#include "dashboard/view_model.hpp"
+
+struct ImVec2;
+typedef unsigned int ImU32;  // as in imgui.h
+
+namespace annexa::dashboard {
+
+struct UiState {
+  explicit UiState(SnapshotProvider& source) : provider(source) {}
+
+  SnapshotProvider& provider;
+  std::shared_ptr<const Snapshot> snapshot;  // swapped in at the start of each frame, never mid-frame
+  ViewId view = ViewId::Overview;
+  std::optional<ViewId> switchTo;  // a view asked to show another one (or --view); applied by the tab bar
+
+  HostTableModel hosts;
+  ControlTableModel controls;
+  std::string selectedControl;
+  std::string selectedHost;
+
+  // Filter inputs (ImGui edits them in place).
+  char hostFilter[128] = {};
+  bool hostStaleOnly = false;
+  char controlFilter[128] = {};
+  char findingFilter[128] = {};
+  int findingMinSeverity = 3;  // index into Severity: Low = everything
+
+  // Cached per fleet (recomputed when the fleet pointer changes, never per frame).
+  const FleetData* derivedFor = nullptr;
+  std::vector<FailingCheck> topFailing;
+  DayChange dayChange;
+  Chart themeChart;
+  const ControlHistory* controlChartFor = nullptr;
+  Chart controlChart;
+  const ControlDetail* controlRowsFor = nullptr;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> controlRows;  // (host, result) of the selected control
+  const HostDetail* hostOrderFor = nullptr;
+  std::vector<std::uint32_t> hostOrder;
+  std::vector<FindingGroup> findingGroups;
+  std::string findingsKey;  // filter + severity the groups were built for
+
+  void selectControl(const std::string& id);
+  void selectHost(const std::string& id);
+  // Recomputes what is cached per fleet; called once per frame, cheap when nothing changed.
+  void updateDerived();
+};
+
+// ---- the views (one file each) ----
+void drawOverview(UiState& ui);
+void drawAnnexA(UiState& ui);
+void drawHosts(UiState& ui);
+void drawHostDetail(UiState& ui);
+void drawFindings(UiState& ui);
+void drawTrends(UiState& ui);
+
+// ---- widgets (widgets.cpp) ----
+// A length given for the 13 px default font, scaled with the font (DPI scale: see app.cpp).
+float scaled(float pixels);
+ImU32 statusColor(ControlStatus status);
+ImU32 resultColor(ResultStatus status);
+ImU32 severityColor(Severity severity);
+// A shape (filled circle, cross, half disc, ring, dash) followed by the status word, in the status colour.
+void statusBadge(ControlStatus status);
+void resultBadge(ResultStatus status);
+void severityText(Severity severity);
+// "Nothing to show yet" text when the fleet has not arrived.
+bool requireFleet(const UiState& ui);
+// A line chart: one polyline per series, each with its own marker shape; legend underneath.
+void lineChart(const char* id, const Chart& chart, const char* unit, float height);
+// Markers by series index: circle, square, triangle, diamond, cross.
+void seriesMarker(int series, float x, float y, float radius, ImU32 color);
+ImU32 seriesColor(int series);
+
+}  // namespace annexa::dashboard

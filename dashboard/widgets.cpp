@@ -1,0 +1,239 @@
+// Shared widgets and the per-frame upkeep of UiState. Colours follow the Okabe-Ito palette (distinguishable
+// with the common colour-vision deficiencies); every status also carries a shape and a word.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "dashboard/ui.hpp"
+
+namespace annexa::dashboard {
+namespace {
+
+constexpr float kPi = 3.14159265f;
+
+// Draws the status shape in a square of the current line height and advances the cursor past it.
+enum class Shape { Disc, Cross, HalfDisc, Ring, Dash, Triangle };
+
+void shape(Shape s, ImU32 color) {
+  const float size = ImGui::GetTextLineHeight();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const ImVec2 c(p.x + size * 0.5f, p.y + size * 0.5f);
+  const float r = size * 0.38f;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  switch (s) {
+    case Shape::Disc: draw->AddCircleFilled(c, r, color, 16); break;
+    case Shape::Cross:
+      draw->AddLine(ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), color, 2.5f);
+      draw->AddLine(ImVec2(c.x - r, c.y + r), ImVec2(c.x + r, c.y - r), color, 2.5f);
+      break;
+    case Shape::HalfDisc:
+      draw->AddCircle(c, r, color, 16, 1.5f);
+      draw->PathArcTo(c, r, kPi * 0.5f, kPi * 1.5f, 10);
+      draw->PathFillConvex(color);
+      break;
+    case Shape::Ring: draw->AddCircle(c, r, color, 16, 1.5f); break;
+    case Shape::Dash: draw->AddLine(ImVec2(c.x - r, c.y), ImVec2(c.x + r, c.y), color, 2.0f); break;
+    case Shape::Triangle:
+      draw->AddTriangleFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y + r), ImVec2(c.x - r, c.y + r), color);
+      break;
+  }
+  ImGui::Dummy(ImVec2(size, size));
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+}
+
+void labelled(Shape s, ImU32 color, std::string_view text) {
+  shape(s, color);
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  ImGui::PopStyleColor();
+}
+
+}  // namespace
+
+float scaled(float pixels) { return pixels * ImGui::GetFontSize() / 13.0f; }
+
+ImU32 statusColor(ControlStatus status) {
+  switch (status) {
+    case ControlStatus::Passing: return IM_COL32(86, 180, 233, 255);   // sky blue
+    case ControlStatus::Failing: return IM_COL32(230, 97, 0, 255);     // vermillion
+    case ControlStatus::Partial: return IM_COL32(240, 200, 60, 255);   // yellow
+    case ControlStatus::NotEvidenced: return IM_COL32(165, 165, 165, 255);
+    case ControlStatus::NotApplicable: return IM_COL32(105, 105, 105, 255);
+  }
+  return IM_COL32_WHITE;
+}
+
+ImU32 resultColor(ResultStatus status) {
+  switch (status) {
+    case ResultStatus::Pass: return statusColor(ControlStatus::Passing);
+    case ResultStatus::Fail: return statusColor(ControlStatus::Failing);
+    case ResultStatus::Error: return IM_COL32(204, 121, 167, 255);  // reddish purple
+    case ResultStatus::NotApplicable: return statusColor(ControlStatus::NotApplicable);
+  }
+  return IM_COL32_WHITE;
+}
+
+ImU32 severityColor(Severity severity) {
+  switch (severity) {
+    case Severity::Critical: return IM_COL32(230, 97, 0, 255);
+    case Severity::High: return IM_COL32(240, 200, 60, 255);
+    case Severity::Medium: return IM_COL32(200, 200, 200, 255);
+    case Severity::Low: return IM_COL32(150, 150, 150, 255);
+  }
+  return IM_COL32_WHITE;
+}
+
+void statusBadge(ControlStatus status) {
+  static constexpr Shape shapes[] = {Shape::Disc, Shape::Cross, Shape::HalfDisc, Shape::Ring, Shape::Dash};
+  labelled(shapes[static_cast<int>(status)], statusColor(status), label(status));
+}
+
+void resultBadge(ResultStatus status) {
+  static constexpr Shape shapes[] = {Shape::Disc, Shape::Cross, Shape::Triangle, Shape::Dash};
+  labelled(shapes[static_cast<int>(status)], resultColor(status), label(status));
+}
+
+void severityText(Severity severity) {
+  const auto text = label(severity);
+  ImGui::PushStyleColor(ImGuiCol_Text, severityColor(severity));
+  ImGui::TextUnformatted(text.data(), text.data() + text.size());
+  ImGui::PopStyleColor();
+}
+
+bool requireFleet(const UiState& ui) {
+  if (ui.snapshot && ui.snapshot->fleet) return true;
+  ImGui::Spacing();
+  if (ui.snapshot && !ui.snapshot->connection.lastError.empty())
+    ImGui::TextWrapped("No data yet: %s", ui.snapshot->connection.lastError.c_str());
+  else
+    ImGui::TextUnformatted("Loading data from the collector ...");
+  return false;
+}
+
+ImU32 seriesColor(int series) {
+  static const ImU32 colors[] = {IM_COL32(86, 180, 233, 255), IM_COL32(230, 159, 0, 255), IM_COL32(0, 158, 115, 255),
+                                 IM_COL32(204, 121, 167, 255), IM_COL32(240, 228, 66, 255)};
+  return colors[series % 5];
+}
+
+void seriesMarker(int series, float x, float y, float r, ImU32 color) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  switch (series % 5) {
+    case 0: draw->AddCircleFilled(ImVec2(x, y), r, color, 12); break;
+    case 1: draw->AddRectFilled(ImVec2(x - r, y - r), ImVec2(x + r, y + r), color); break;
+    case 2: draw->AddTriangleFilled(ImVec2(x, y - r * 1.2f), ImVec2(x + r, y + r), ImVec2(x - r, y + r), color); break;
+    case 3: draw->AddQuadFilled(ImVec2(x, y - r * 1.3f), ImVec2(x + r * 1.3f, y), ImVec2(x, y + r * 1.3f), ImVec2(x - r * 1.3f, y), color); break;
+    default:
+      draw->AddLine(ImVec2(x - r, y - r), ImVec2(x + r, y + r), color, 2.0f);
+      draw->AddLine(ImVec2(x - r, y + r), ImVec2(x + r, y - r), color, 2.0f);
+  }
+}
+
+void lineChart(const char* id, const Chart& chart, const char* unit, float height) {
+  ImGui::PushID(id);
+  const float width = ImGui::GetContentRegionAvail().x;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float lineH = ImGui::GetTextLineHeight();
+  const float left = origin.x + ImGui::CalcTextSize("100 %").x + 8.0f;
+  const float right = origin.x + width - 10.0f;
+  const float top = origin.y + 6.0f;
+  const float bottom = origin.y + height - lineH - 6.0f;
+  draw->AddRectFilled(ImVec2(left, top), ImVec2(right, bottom), IM_COL32(30, 30, 36, 255));
+  const float maxValue = chart.maxValue > 0 ? chart.maxValue : 1.0f;
+  char text[64];
+  for (int g = 0; g <= 4; ++g) {  // horizontal grid lines with their values
+    const float y = bottom - (bottom - top) * static_cast<float>(g) / 4.0f;
+    draw->AddLine(ImVec2(left, y), ImVec2(right, y), IM_COL32(70, 70, 80, 255));
+    std::snprintf(text, sizeof text, "%.0f%s", maxValue * static_cast<float>(g) / 4.0f, unit);
+    draw->AddText(ImVec2(origin.x, y - lineH * 0.5f), IM_COL32(170, 170, 170, 255), text);
+  }
+  const std::size_t n = chart.days.size();
+  const auto xAt = [&](std::size_t i) {
+    return n <= 1 ? (left + right) * 0.5f : left + (right - left) * static_cast<float>(i) / static_cast<float>(n - 1);
+  };
+  if (n > 0) {  // first and last day under the axis
+    draw->AddText(ImVec2(left, bottom + 3.0f), IM_COL32(170, 170, 170, 255), chart.days.front().c_str());
+    const float w = ImGui::CalcTextSize(chart.days.back().c_str()).x;
+    if (n > 1) draw->AddText(ImVec2(right - w, bottom + 3.0f), IM_COL32(170, 170, 170, 255), chart.days.back().c_str());
+  }
+  for (std::size_t s = 0; s < chart.series.size(); ++s) {
+    const auto& values = chart.series[s].values;
+    const ImU32 color = seriesColor(static_cast<int>(s));
+    ImVec2 points[400];
+    const std::size_t count = std::min<std::size_t>(values.size(), 400);
+    for (std::size_t i = 0; i < count; ++i)
+      points[i] = ImVec2(xAt(i), bottom - (bottom - top) * std::clamp(values[i] / maxValue, 0.0f, 1.0f));
+    if (count > 1) draw->AddPolyline(points, static_cast<int>(count), color, 0, 2.0f);
+    for (std::size_t i = 0; i < count; ++i) seriesMarker(static_cast<int>(s), points[i].x, points[i].y, 4.0f, color);
+  }
+  ImGui::Dummy(ImVec2(width, height));
+  // Legend: marker + name, so lines are told apart by shape as well as colour.
+  for (std::size_t s = 0; s < chart.series.size(); ++s) {
+    if (s > 0) ImGui::SameLine(0, scaled(18.0f));
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    seriesMarker(static_cast<int>(s), p.x + lineH * 0.5f, p.y + lineH * 0.5f, 4.0f, seriesColor(static_cast<int>(s)));
+    ImGui::Dummy(ImVec2(lineH, lineH));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(chart.series[s].name.c_str());
+  }
+  if (n == 1) ImGui::TextDisabled("Only one day recorded so far (%s); lines appear from the second day.", chart.days[0].c_str());
+  if (n == 0) ImGui::TextDisabled("No history recorded yet.");
+  ImGui::PopID();
+}
+
+// ---- UiState ------------------------------------------------------------------------------------------------
+
+void UiState::selectControl(const std::string& id) {
+  if (id == selectedControl) return;
+  selectedControl = id;
+  provider.selectControl(id);
+}
+
+void UiState::selectHost(const std::string& id) {
+  if (id == selectedHost) return;
+  selectedHost = id;
+  provider.selectHost(id);
+}
+
+void UiState::updateDerived() {
+  const FleetData* fleet = snapshot ? snapshot->fleet.get() : nullptr;
+  hosts.setData(snapshot ? snapshot->fleet : nullptr);
+  controls.setData(snapshot ? snapshot->fleet : nullptr);
+  if (fleet != derivedFor) {
+    derivedFor = fleet;
+    findingsKey.clear();
+    if (fleet) {
+      topFailing = topFailingChecks(fleet->findings, 10);
+      dayChange = changeSinceYesterday(fleet->history);
+      themeChart = themeTrend(fleet->history);
+    }
+  }
+  const ControlHistory* history = snapshot ? snapshot->controlHistory.get() : nullptr;
+  if (history != controlChartFor) {
+    controlChartFor = history;
+    if (history) controlChart = controlTrend(*history);
+  }
+  const ControlDetail* control = snapshot ? snapshot->control.get() : nullptr;
+  if (control != controlRowsFor) {
+    controlRowsFor = control;
+    controlRows.clear();
+    if (control)
+      for (std::uint32_t h = 0; h < control->hosts.size(); ++h)
+        for (std::uint32_t r = 0; r < control->hosts[h].results.size(); ++r) controlRows.emplace_back(h, r);
+  }
+  const HostDetail* host = snapshot ? snapshot->host.get() : nullptr;
+  if (host != hostOrderFor) {
+    hostOrderFor = host;
+    if (host) hostOrder = hostResultOrder(*host);
+  }
+  const std::string key = std::string(findingFilter) + "|" + std::to_string(findingMinSeverity);
+  if (fleet && key != findingsKey) {
+    findingsKey = key;
+    findingGroups = groupFindings(fleet->findings, static_cast<Severity>(findingMinSeverity), findingFilter);
+  }
+}
+
+}  // namespace annexa::dashboard
