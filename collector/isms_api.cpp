@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/text.hpp"
 
@@ -79,6 +80,11 @@ ApiResponse IsmsApi::handle(const ApiRequest& request, const std::map<std::strin
         if (!parseId(queryValue("expiring_days"), days) || days > 3660)
           return jsonError(400, "expiring_days must be a number of days");
         return toResponse(service_.exceptions(now, static_cast<int>(days)));
+      }
+      if (query.count("at")) {  // the register as it stood then: which exceptions were valid
+        const auto at = parseRfc3339(queryValue("at"));
+        if (!at) return jsonError(400, "at must be a date (YYYY-MM-DD or RFC 3339)");
+        return toResponse(service_.exceptions(*at));
       }
       return toResponse(service_.exceptions(now));
     }

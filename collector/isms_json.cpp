@@ -217,6 +217,7 @@ Result<RiskAcceptance> exceptionFromJson(const json& patch, std::int64_t now) {
   e.validFrom = from.value_or(now);
   e.expiresAt = expires.value_or(0);
   if (auto valid = validate(e); !valid) return makeError(valid.error());
+  if (e.expiresAt <= now) return makeError("the expiry lies in the past");
   return e;
 }
 

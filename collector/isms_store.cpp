@@ -319,18 +319,19 @@ bool IsmsStore::revokeException(std::int64_t id, const std::string& actor, std::
 std::int64_t IsmsStore::addRisk(Risk risk, const std::string& actor, std::int64_t now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
-  const auto body = toJson(risk).dump();
-  db_->prepare("INSERT INTO isms_risks (body, created_at, updated_at) VALUES (?,?,?)").bind(1, body).bind(2, now)
-      .bind(3, now).run();
+  risk.createdAt = risk.updatedAt = now;
+  db_->prepare("INSERT INTO isms_risks (body, created_at, updated_at) VALUES (?,?,?)").bind(1, toJson(risk).dump())
+      .bind(2, now).bind(3, now).run();
   risk.id = db_->lastInsertRowId();
-  record(actor, now, "risk", std::to_string(risk.id), "create", body);
+  record(actor, now, "risk", std::to_string(risk.id), "create", toJson(risk).dump());
   tx.commit();
   return risk.id;
 }
 
-void IsmsStore::updateRisk(const Risk& risk, const std::string& actor, std::int64_t now) {
+void IsmsStore::updateRisk(Risk risk, const std::string& actor, std::int64_t now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);
+  risk.updatedAt = now;
   const auto body = toJson(risk).dump();
   db_->prepare("UPDATE isms_risks SET body = ?, updated_at = ? WHERE id = ?").bind(1, body).bind(2, now).bind(3, risk.id).run();
   record(actor, now, "risk", std::to_string(risk.id), "update", body);

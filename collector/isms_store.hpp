@@ -43,7 +43,7 @@ class IsmsStore {
   bool revokeException(std::int64_t id, const std::string& actor, std::int64_t now);
 
   std::int64_t addRisk(Risk risk, const std::string& actor, std::int64_t now);
-  void updateRisk(const Risk& risk, const std::string& actor, std::int64_t now);
+  void updateRisk(Risk risk, const std::string& actor, std::int64_t now);
   std::vector<Risk> risks();
   std::optional<Risk> risk(std::int64_t id);
 

@@ -104,6 +104,11 @@ TEST_F(IsmsApiTest, PostureViewCountsAcceptedFailuresSeparately) {
   EXPECT_EQ(admin("GET", "/api/v1/exceptions?expiring_days=x").status, 400);
   EXPECT_EQ(admin("POST", "/api/v1/exceptions/1/revoke").status, 200);
   EXPECT_EQ(admin("POST", "/api/v1/exceptions/1/revoke").status, 400);
+  // The past stays visible: before the revocation (and before it started) the register read differently.
+  EXPECT_EQ(json(admin("GET", "/api/v1/exceptions"))["exceptions"][0]["state"], "revoked");
+  EXPECT_EQ(json(admin("GET", "/api/v1/exceptions?at=2026-12-01"))["exceptions"][0]["state"], "revoked");
+  EXPECT_EQ(json(admin("GET", "/api/v1/exceptions?at=2026-11-01"))["exceptions"][0]["state"], "scheduled");
+  EXPECT_EQ(admin("GET", "/api/v1/exceptions?at=yesterday").status, 400);
   EXPECT_EQ(admin("DELETE", "/api/v1/exceptions/5").status, 404);
 }
 

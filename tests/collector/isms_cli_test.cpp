@@ -93,6 +93,30 @@ TEST_F(IsmsCliTest, RisksExceptionsNcAndReadiness) {
   EXPECT_NE(out_.str().find("Score 1/27: High risk: significant work needed"), std::string::npos);
 }
 
+TEST_F(IsmsCliTest, ExceptionsCsvImportSkipsKnownRowsAndNamesBadLines) {
+  f_.host("h1", {{"backup.recent", CheckStatus::Fail}});
+  ASSERT_EQ(run({"exceptions", "add", "--scope", "host_check", "--host", "h1", "--check", "backup.recent",
+                 "--justification", "decommissioned in December", "--approver", "ciso", "--expires", "2026-12-31"}),
+            0);
+  const auto file = (f_.dir.path() / "exceptions.csv").string();
+  ASSERT_EQ(run({"exceptions", "export-csv", "--out", file}), 0);
+  {
+    std::ofstream append(file, std::ios::app | std::ios::binary);
+    append << ",control,,,A.5.10,\"Accepted, pending policy\",ciso,,2027-02-01,,\r\n";
+  }
+  ASSERT_EQ(run({"exceptions", "import-csv", file}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "imported " + file + ": {\"added\":1}\n");  // the exported row was already known
+  ASSERT_EQ(f_.isms->exceptions().size(), 2u);
+  EXPECT_EQ(f_.isms->exceptions()[1].justification, "Accepted, pending policy");
+
+  std::ofstream(file, std::ios::binary) << "scope,check,justification,approver,expires_at\n"
+                                           "check,backup.recent,ok,ciso,2027-01-01\n"
+                                           "check,backup.recent,ok,ciso,2028-06-01\n";
+  EXPECT_EQ(run({"exceptions", "import-csv", file}), 1);
+  EXPECT_EQ(err_.str(), "annexa-collector: " + file + ": line 3: an exception may last at most one year; renew it when it expires\n");
+  EXPECT_EQ(f_.isms->exceptions().size(), 2u);  // all or nothing
+}
+
 TEST_F(IsmsCliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run({"risks", "frobnicate"}), 2);
   EXPECT_NE(err_.str().find("usage: annexa-collector"), std::string::npos);

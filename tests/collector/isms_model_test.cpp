@@ -108,6 +108,8 @@ TEST(Exceptions, NeedJustificationApproverAndExpiryWithinAYear) {
   j = base;
   j["expires_at"] = "2026-01-01";
   EXPECT_EQ(exceptionFromJson(j, kNow).error(), "the expiry must be after the start");
+  j["valid_from"] = "2025-12-01";
+  EXPECT_EQ(exceptionFromJson(j, kNow).error(), "the expiry lies in the past");
 }
 
 TEST(NonConformityLifecycle, FollowsTheStepsAndRefusesShortcuts) {

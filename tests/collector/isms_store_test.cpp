@@ -11,24 +11,38 @@ namespace {
 
 using test::kNow;
 
+std::int64_t userVersion(const std::filesystem::path& db) {
+  auto conn = Database::open(db, Database::Mode::ReadOnly);
+  auto q = conn->prepare("PRAGMA user_version");
+  q.step();
+  const auto v = q.columnInt(0);
+  q.reset();
+  return v;
+}
+
 TEST(IsmsStore, SeedsOneSoaRowPerControlOnceAndKeepsUserVersionAlone) {
-  test::IsmsFixture f;
-  const auto rows = f.isms->soa();
+  ::annexa::test::FixtureRoot dir;
+  const auto path = dir.path() / "annexa.db";
+  auto store = openSqliteStore(path);
+  const auto before = userVersion(path);
+  auto isms = IsmsStore::open(path);
+  const auto rows = isms->soa();
   ASSERT_EQ(rows.size(), 93u);
   EXPECT_EQ(rows.front().controlId, "A.5.1");
   EXPECT_EQ(rows.back().controlId, "A.8.34");
   EXPECT_TRUE(rows[0].applicable);
   EXPECT_FALSE(rows[0].reviewedAt.has_value());
-  EXPECT_EQ(f.isms->schemaVersion(), 1);
+  EXPECT_EQ(isms->schemaVersion(), 1);
+  // The report store's schema version is its own.
+  EXPECT_EQ(userVersion(path), before);
 
-  // Reopening (collector restart) neither re-seeds nor touches the report store's schema version.
-  auto again = IsmsStore::open(f.dir.path() / "annexa.db");
+  // Reopening (a collector restart) does not seed again.
+  auto entry = rows[0];
+  entry.owner = "ciso";
+  isms->saveSoa(entry, "alice", kNow);
+  auto again = IsmsStore::open(path);
   EXPECT_EQ(again->soa().size(), 93u);
-  auto db = Database::open(f.dir.path() / "annexa.db", Database::Mode::ReadOnly);
-  auto q = db->prepare("PRAGMA user_version");
-  ASSERT_TRUE(q.step());
-  EXPECT_EQ(q.columnInt(0), 1);
-  q.reset();
+  EXPECT_EQ(again->soaEntry("A.5.1")->owner, "ciso");
 }
 
 TEST(IsmsStore, RecordsWhoChangedWhatAndWhen) {
@@ -95,6 +109,9 @@ TEST(IsmsStore, RisksAndNonConformitiesSurviveAReopen) {
   auto reopened = IsmsStore::open(f.dir.path() / "annexa.db");
   const auto risk = *reopened->risk(riskId);
   EXPECT_EQ(risk.score(), 15);
+  const auto created = nlohmann::json::parse(reopened->audit("risk", std::to_string(riskId))[0].detail);
+  EXPECT_EQ(created["id"], riskId);
+  EXPECT_EQ(created["created_at"], formatRfc3339(kNow));
   EXPECT_EQ(risk.controls, std::vector<std::string>{"A.8.13"});
   EXPECT_EQ(formatDay(*risk.dueDate), formatDay(kNow + 30 * kDay));
   const auto stored = *reopened->nonConformity(ncId);
