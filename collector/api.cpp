@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/isms_api.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"
 #include "common/json.hpp"
@@ -114,6 +115,14 @@ void Api::handle(const ApiRequest& request, Respond respond) {
     static const std::regex hostPath("^/api/v1/hosts/([A-Za-z0-9-]{1,64})$");
     static const std::regex revokePath("^/api/v1/agents/([A-Za-z0-9-]{1,64})/revoke$");
     std::smatch match;
+    if (isms_ && IsmsApi::handles(path)) {
+      auto response = isms_->handle(request, query);
+      if (!isRead) {
+        std::lock_guard lock(postureMutex_);
+        posture_.reset();  // a new or revoked exception changes the posture
+      }
+      return respond(std::move(response));
+    }
     if (isRead && path == "/metrics") return respond(metricsText());
     if (isRead && path == "/api/v1/posture") return respond(jsonOk(toJson(posture())));
     if (isRead && std::regex_match(path, match, controlPath)) return respond(controlDetail(match[1]));
@@ -267,7 +276,8 @@ FleetPosture Api::posture() {
   const bool newReports = generation != postureGeneration_ && sinceLast >= 10 * postureCost_;
   if (!posture_ || newReports || now - posture_->computedAt >= 60) {
     const auto started = std::chrono::steady_clock::now();
-    posture_ = computePosture(catalog_, mapping_, store_.listAgents(), store_.currentStatuses(), now);
+    posture_ = computePosture(catalog_, mapping_, store_.listAgents(), store_.currentStatuses(), now,
+                              isms_ ? isms_->service().acceptanceAt(now) : AcceptedFailure{});
     postureGeneration_ = generation;
     postureComputedAt_ = std::chrono::steady_clock::now();
     postureCost_ = postureComputedAt_ - started;
@@ -288,6 +298,7 @@ void Api::maintain() {
     rows.push_back({day, c.control->id, std::string(toString(c.status)), c.hostsPassing, c.hostsFailing, c.hostsError,
                     c.hostsStale});
   store_.saveDailyPosture(rows);
+  if (isms_) isms_->service().maintain(now);  // closed non-conformities whose checks fail again reopen
   if (now - lastPurge_ >= 3600) {
     store_.purgeReportsBefore(now - options_.retentionDays * 86400);
     lastPurge_ = now;

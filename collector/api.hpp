@@ -24,6 +24,8 @@
 
 namespace annexa::collector {
 
+class IsmsApi;
+
 // Who is on the other end, from the verified client certificate.
 struct PeerIdentity {
   bool hasCertificate = false;
@@ -86,6 +88,9 @@ class Api {
   // The current posture, recomputed when reports arrived since the last computation or a minute passed.
   FleetPosture posture();
 
+  // ISMS registers (optional): their routes, valid exceptions in the posture, NC reopening in maintain().
+  void attachIsms(IsmsApi* isms) { isms_ = isms; }
+
  private:
   struct Route;
   ApiResponse enroll(const ApiRequest& request);
@@ -117,6 +122,7 @@ class Api {
   std::chrono::steady_clock::duration postureCost_{};
   std::int64_t lastPurge_ = 0;
   std::int64_t lastDailyPosture_ = 0;
+  IsmsApi* isms_ = nullptr;
 };
 
 ApiResponse jsonError(int status, const std::string& message);

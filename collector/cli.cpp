@@ -7,6 +7,8 @@
 
 #include "collector/data_dir.hpp"
 #include "collector/https_server.hpp"
+#include "collector/isms_api.hpp"
+#include "collector/isms_cli.hpp"
 #include "collector/posture.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"
@@ -28,6 +30,7 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   agents    list | revoke ID
   operators add NAME --role admin|viewer | list
   posture   --data DIR                                       print the fleet posture per theme
+  soa | exceptions | risks | nc | readiness ACTION …         ISMS registers (run one without ACTION for help)
 )";
 
 // Options are --name value pairs; bare words are positional.
@@ -97,6 +100,10 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   RevocationList revocations;
   IngestQueue queue(*store);
   Api api(*store, queue, metrics, revocations, *ca, Catalog::builtin(), CheckMapping::builtin(), config->api, unixNow);
+  auto ismsStore = isms::IsmsStore::open(dir.database());
+  isms::IsmsService ismsService(*store, *ismsStore, Catalog::builtin(), CheckMapping::builtin(), {});
+  IsmsApi ismsApi(ismsService, unixNow);
+  api.attachIsms(&ismsApi);
   HttpsServer server(config->server, api, metrics, revocations);
   if (auto started = server.start(); !started) return fail(err, started.error());
   const std::string url = ServerEndpoint{config->server.address, server.port()}.url();
@@ -210,6 +217,7 @@ int runCollectorCli(const std::vector<std::string>& raw, std::ostream& out, std:
     (raw.empty() ? err : out) << kUsage;
     return raw.empty() ? kFatal : kOk;
   }
+  if (isIsmsCommand(raw[0])) return runIsmsCli(raw, out, err);
   auto args = parse(raw);
   if (!args) return fail(err, args.error());
   if (!args->options.count("--data")) return fail(err, "--data DIR is required\n" + std::string(kUsage));

@@ -10,7 +10,7 @@ namespace annexa::collector {
 namespace {
 
 // A host's standing on one control, from the worst of its mapped check results.
-enum class HostStanding : std::uint8_t { None, NotApplicable, Pass, Error, Fail };
+enum class HostStanding : std::uint8_t { None, NotApplicable, Pass, Accepted, Error, Fail };
 
 HostStanding standingOf(CheckStatus status) {
   switch (status) {
@@ -26,6 +26,7 @@ ControlStatus decide(const ControlPosture& c) {
   if (c.checks.empty()) return ControlStatus::NotEvidenced;
   if (c.hostsFailing > 0) return ControlStatus::Failing;
   if (c.hostsError > 0 || c.hostsStale > 0) return ControlStatus::Partial;
+  if (c.hostsAccepted > 0) return ControlStatus::Accepted;
   if (c.hostsPassing > 0) return ControlStatus::Passing;
   if (c.hostsNotApplicable > 0) return ControlStatus::NotApplicable;
   return ControlStatus::NotEvidenced;  // mapped checks, but no host has reported them
@@ -40,6 +41,7 @@ std::string_view toString(ControlStatus status) {
     case ControlStatus::Partial: return "partial";
     case ControlStatus::NotEvidenced: return "not_evidenced";
     case ControlStatus::NotApplicable: return "not_applicable";
+    case ControlStatus::Accepted: return "accepted";
   }
   return "not_evidenced";
 }
@@ -50,7 +52,7 @@ bool isStale(const AgentRecord& agent, std::int64_t now) {
 }
 
 FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping, const std::vector<AgentRecord>& agents,
-                            const std::vector<StatusRow>& statuses, std::int64_t now) {
+                            const std::vector<StatusRow>& statuses, std::int64_t now, const AcceptedFailure& accepted) {
   FleetPosture posture;
   posture.computedAt = now;
   const auto& controls = catalog.controls();
@@ -87,8 +89,9 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
     const auto host = hostIndex.find(row.agentId);
     const auto mapped = checkControls.find(row.checkId);
     if (host == hostIndex.end() || mapped == checkControls.end()) continue;
-    const HostStanding s = standingOf(row.status);
     for (const auto c : mapped->second) {
+      HostStanding s = standingOf(row.status);
+      if (s == HostStanding::Fail && accepted && accepted(row, controls[c].id)) s = HostStanding::Accepted;
       auto& cell = standing[host->second * controls.size() + c];
       if (s > cell) cell = s;
     }
@@ -107,6 +110,7 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
         case HostStanding::Fail: ++control.hostsFailing; break;
         case HostStanding::Error: ++control.hostsError; break;
         case HostStanding::NotApplicable: ++control.hostsNotApplicable; break;
+        case HostStanding::Accepted: ++control.hostsAccepted; break;
         case HostStanding::None: break;
       }
     }
@@ -123,6 +127,7 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
         case ControlStatus::Partial: ++theme.partial; break;
         case ControlStatus::NotEvidenced: ++theme.notEvidenced; break;
         case ControlStatus::NotApplicable: ++theme.notApplicable; break;
+        case ControlStatus::Accepted: ++theme.accepted; break;
       }
     }
   }
@@ -140,24 +145,28 @@ nlohmann::json toJson(const ControlPosture& c) {
                      {"failing", c.hostsFailing},
                      {"error", c.hostsError},
                      {"stale", c.hostsStale},
-                     {"not_applicable", c.hostsNotApplicable}}}};
+                     {"not_applicable", c.hostsNotApplicable},
+                     {"accepted", c.hostsAccepted}}}};
 }
 
 nlohmann::json toJson(const FleetPosture& posture) {
   auto themes = nlohmann::json::array();
-  nlohmann::json totals = {{"passing", 0}, {"failing", 0}, {"partial", 0}, {"not_evidenced", 0}, {"not_applicable", 0}};
+  nlohmann::json totals = {{"passing", 0},        {"failing", 0},        {"partial", 0},
+                           {"not_evidenced", 0},  {"not_applicable", 0}, {"accepted", 0}};
   for (const auto& t : posture.themes) {
     themes.push_back({{"theme", t.theme},
                       {"passing", t.passing},
                       {"failing", t.failing},
                       {"partial", t.partial},
                       {"not_evidenced", t.notEvidenced},
-                      {"not_applicable", t.notApplicable}});
+                      {"not_applicable", t.notApplicable},
+                      {"accepted", t.accepted}});
     totals["passing"] = totals["passing"].get<int>() + t.passing;
     totals["failing"] = totals["failing"].get<int>() + t.failing;
     totals["partial"] = totals["partial"].get<int>() + t.partial;
     totals["not_evidenced"] = totals["not_evidenced"].get<int>() + t.notEvidenced;
     totals["not_applicable"] = totals["not_applicable"].get<int>() + t.notApplicable;
+    totals["accepted"] = totals["accepted"].get<int>() + t.accepted;
   }
   auto controls = nlohmann::json::array();
   for (const auto& c : posture.controls) controls.push_back(toJson(c));

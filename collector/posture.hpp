@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -13,7 +15,8 @@
 
 namespace annexa::collector {
 
-enum class ControlStatus { Passing, Failing, Partial, NotEvidenced, NotApplicable };
+// Accepted: every failure is covered by a valid risk acceptance (exception); never counted as passing.
+enum class ControlStatus { Passing, Failing, Partial, NotEvidenced, NotApplicable, Accepted };
 std::string_view toString(ControlStatus status);
 
 // A host whose last report is older than twice its interval is stale: its passes no longer count.
@@ -28,6 +31,7 @@ struct ControlPosture {
   int hostsError = 0;
   int hostsStale = 0;
   int hostsNotApplicable = 0;
+  int hostsAccepted = 0;  // failing, but every failure there is covered by a valid exception
 };
 
 struct ThemeSummary {
@@ -37,6 +41,7 @@ struct ThemeSummary {
   int partial = 0;
   int notEvidenced = 0;
   int notApplicable = 0;
+  int accepted = 0;
 };
 
 struct FleetPosture {
@@ -47,9 +52,14 @@ struct FleetPosture {
   std::vector<ControlPosture> controls;  // all 93, catalog order
 };
 
+// Whether a failing result counts as accepted for one of the controls its check maps to.
+using AcceptedFailure = std::function<bool(const StatusRow& failure, std::string_view controlId)>;
+
 // Revoked agents are out of scope. `statuses` are current results (StatusRow::at = since).
+// Without `accepted`, no failure is accepted (and no control is ever Accepted).
 FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping, const std::vector<AgentRecord>& agents,
-                            const std::vector<StatusRow>& statuses, std::int64_t now);
+                            const std::vector<StatusRow>& statuses, std::int64_t now,
+                            const AcceptedFailure& accepted = {});
 
 nlohmann::json toJson(const ControlPosture& control);
 nlohmann::json toJson(const FleetPosture& posture);

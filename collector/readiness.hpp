@@ -1,0 +1,69 @@
+// The ISO 27001 readiness checklist: 7 areas, 27 items. Items the fleet can back are computed from current
+// check results; the others are attested by a person (evidence reference and date) and go stale after a year.
+// Score = items met, banded into High / Moderate / Low risk.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "collector/isms_fleet.hpp"
+#include "collector/isms_model.hpp"
+
+namespace annexa::collector::isms {
+
+struct ReadinessItem {
+  std::string_view id;
+  std::string_view area;
+  std::string_view title;
+  std::vector<std::string_view> checks;  // agent checks that must all pass on a host; empty: attested by a person
+  bool computed() const { return !checks.empty(); }
+};
+const std::vector<ReadinessItem>& readinessItems();
+const ReadinessItem* findReadinessItem(std::string_view id);
+
+struct ReadinessBand {
+  int minScore;
+  int maxScore;
+  std::string_view level;
+  std::string_view text;
+};
+// 27 items: under 15 met leaves whole areas open; 22 or more (over 80 %) leaves a few gaps an audit can live with.
+inline constexpr ReadinessBand kReadinessBands[] = {
+    {0, 14, "high_risk", "High risk: significant work needed"},
+    {15, 21, "moderate_risk", "Moderate risk: key areas need attention"},
+    {22, 27, "low_risk", "Low risk: well prepared"},
+};
+const ReadinessBand& readinessBand(int score);
+
+struct ReadinessOptions {
+  double passShare = 0.95;  // a computed item is met when at least this share of in-scope hosts pass
+};
+
+struct ItemResult {
+  const ReadinessItem* item = nullptr;
+  bool met = false;
+  // Computed items: in-scope hosts and those passing every mapped check (stale hosts never pass).
+  int hostsInScope = 0;
+  int hostsPassing = 0;
+  // Attested items: the latest attestation and whether it is older than twelve months.
+  std::optional<Attestation> attestation;
+  bool stale = false;
+  std::string note;
+};
+
+struct ReadinessResult {
+  std::vector<ItemResult> items;
+  int score = 0;
+  const ReadinessBand* band = nullptr;
+};
+
+ReadinessResult computeReadiness(const FleetIndex& fleet, const std::vector<Attestation>& attestations,
+                                 const ReadinessOptions& options, std::int64_t now);
+nlohmann::json toJson(const ReadinessResult& result, const ReadinessOptions& options);
+
+}  // namespace annexa::collector::isms
