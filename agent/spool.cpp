@@ -90,6 +90,9 @@ std::vector<SpooledReport> Spool::list() const {
 }
 
 VoidResult Spool::add(const std::string& reportJson) {
+  if (reportJson.size() > limits_.maxBytes)
+    return makeError("report of " + std::to_string(reportJson.size()) + " bytes exceeds the spool limit of " +
+                     std::to_string(limits_.maxBytes) + " bytes");
   if (auto ok = enforceLimits(reportJson.size()); !ok) return ok;
   const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
@@ -146,7 +149,12 @@ void Spool::addDropped(std::uint64_t n) {
   (void)writeFileDurably(directory_ / kDroppedFile, std::to_string(droppedCount() + n), 0600);
 }
 
-void Spool::clearDropped() {
+void Spool::acknowledgeDropped(std::uint64_t announced) {
+  const auto current = droppedCount();
+  if (current > announced) {
+    (void)writeFileDurably(directory_ / kDroppedFile, std::to_string(current - announced), 0600);
+    return;
+  }
   std::error_code ec;
   fs::remove(directory_ / kDroppedFile, ec);
 }

@@ -28,7 +28,8 @@ class Spool {
 
   // Creates the directory (0700) and removes temp files left by an interrupted write.
   VoidResult open();
-  // Durably adds a report; drops the oldest ones first if the limits would be exceeded.
+  // Durably adds a report; drops the oldest ones first if the limits would be exceeded. A report larger than
+  // the byte limit on its own is refused (the spool is left as it was).
   VoidResult add(const std::string& reportJson);
   // Oldest first.
   std::vector<SpooledReport> list() const;
@@ -39,7 +40,8 @@ class Spool {
 
   // Reports dropped because the spool was full, not yet announced to the collector.
   std::uint64_t droppedCount() const;
-  void clearDropped();
+  // `announced` drops now travel in a report: forget those, keep any dropped since (e.g. to make room for it).
+  void acknowledgeDropped(std::uint64_t announced);
 
   const std::filesystem::path& directory() const { return directory_; }
 

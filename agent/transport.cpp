@@ -228,7 +228,7 @@ int runAgentLoop(const RunLoopOptions& options, std::ostream& out, std::ostream&
         err << "annexa-agent: cannot spool report: " << added.error() << "\n";
         return 2;
       }
-      spool.clearDropped();
+      spool.acknowledgeDropped(report->droppedReports);
       out << formatRfc3339(std::chrono::system_clock::now()) << " report " << report->reportId << " spooled ("
           << report->results.size() << " results, " << report->durationMs << " ms)" << std::endl;
       nextCheck = std::chrono::steady_clock::now() +

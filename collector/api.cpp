@@ -133,6 +133,9 @@ void Api::handle(const ApiRequest& request, Respond respond) {
     if (method == "POST" && path == "/api/v1/tokens") return respond(createToken(request));
     if (method == "POST" && std::regex_match(path, match, revokePath)) return respond(revokeAgent(match[1]));
     return respond(jsonError(404, "no such endpoint: " + method + " " + path));
+  } catch (const nlohmann::json::type_error& e) {
+    // A field of the client's JSON has the wrong type ("uses": "many"): the request is at fault, not us.
+    return respond(jsonError(400, std::string("malformed request: ") + e.what()));
   } catch (const std::exception& e) {
     return respond(jsonError(500, std::string("internal error: ") + e.what()));
   }
@@ -203,8 +206,9 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     return respond(jsonError(403, "report names a different host than the one this agent enrolled"));
   }
   const std::string reportId = report->reportId;
+  const std::uint64_t dropped = report->droppedReports;
   IngestRequest ingest{agent->id, std::move(*report), request.body, clock_()};
-  const bool queued = queue_.submit(std::move(ingest), [this, reportId, respond](Result<IngestOutcome> outcome) {
+  const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");
       return respond(jsonError(503, outcome.error()));
@@ -212,6 +216,7 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     const bool stored = *outcome == IngestOutcome::Stored;
     if (stored) {
       metrics_.reportAccepted();
+      metrics_.agentReportsDropped(dropped);
       ++ingestGeneration_;
     } else {
       metrics_.reportDuplicate();

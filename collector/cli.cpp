@@ -85,13 +85,10 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   auto config = loadCollectorConfig(dir);
   if (!config) return fail(err, config.error());
   if (args.options.count("--listen")) {
-    const auto listen = args.options.at("--listen");
-    const auto colon = listen.rfind(':');
-    long long port = 0;
-    if (colon == std::string::npos || !text::parseInt(listen.substr(colon + 1), port) || port < 0 || port > 65535)
-      return fail(err, "--listen must be ADDRESS:PORT");
-    config->server.address = listen.substr(0, colon);
-    config->server.port = static_cast<std::uint16_t>(port);
+    auto listen = parseListen(args.options.at("--listen"));
+    if (!listen) return fail(err, "--listen: " + listen.error());
+    config->server.address = listen->first;
+    config->server.port = listen->second;
   }
   auto ca = loadCertificateAuthority(dir);
   if (!ca) return fail(err, ca.error());

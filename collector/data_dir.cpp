@@ -29,6 +29,8 @@ constexpr const char* kDefaultConfig = R"({
 }
 )";
 
+}  // namespace
+
 Result<std::pair<std::string, std::uint16_t>> parseListen(const std::string& listen) {
   const auto colon = listen.rfind(':');
   long long port = 0;
@@ -38,8 +40,6 @@ Result<std::pair<std::string, std::uint16_t>> parseListen(const std::string& lis
   if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
   return std::make_pair(address, static_cast<std::uint16_t>(port));
 }
-
-}  // namespace
 
 Result<InitResult> initDataDir(const DataDir& dir, const InitOptions& options) {
   std::error_code ec;

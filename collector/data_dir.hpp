@@ -47,6 +47,9 @@ struct CollectorConfig {
   ApiOptions api;
 };
 
+// "127.0.0.1:8443", "[::1]:8443", "0.0.0.0:0" → address (without brackets) and port.
+Result<std::pair<std::string, std::uint16_t>> parseListen(const std::string& listen);
+
 // Reads collector.json; unknown keys and bad values are errors.
 Result<CollectorConfig> loadCollectorConfig(const DataDir& dir);
 Result<CertificateAuthority> loadCertificateAuthority(const DataDir& dir);

@@ -1,9 +1,11 @@
 #include "collector/https_server.hpp"
 
+#include <algorithm>
 #include <list>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
@@ -25,6 +27,9 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
+// After refusing a request whose body is still arriving, read and discard up to this much of it before closing:
+// closing with unread input resets the connection, and the client would never see the refusal.
+constexpr std::uint64_t kMinDiscardBytes = 16 * 1024 * 1024;
 
 // Our own SSL_CTX ex-data slot for the revocation list: the app-data slot belongs to Asio's verify callback.
 int revocationSlot() {
@@ -246,8 +251,10 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
     busy_ = true;
     started_ = std::chrono::steady_clock::now();
     const auto& header = parser_->get();
-    if (header.has_content_length() && *parser_->content_length() > server_.options().bodyLimit)
+    if (header.has_content_length() && *parser_->content_length() > server_.options().bodyLimit) {
+      discardBudget_ = std::min<std::uint64_t>(*parser_->content_length(), discardLimit());
       return send(jsonError(413, "request body larger than " + std::to_string(server_.options().bodyLimit) + " bytes"), false);
+    }
     beast::get_lowest_layer(stream_).expires_after(server_.options().bodyTimeout);
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](const boost::system::error_code& e, std::size_t) {
       if (e) return self->onReadError(e);
@@ -256,9 +263,11 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
   }
 
   void onReadError(const boost::system::error_code& ec) {
+    const auto& httpErrors = http::make_error_code(http::error::bad_target).category();
+    // The rest of the request may still be on its way: let it drain so the client reads the answer.
+    if (ec.category() == httpErrors && ec != http::error::end_of_stream) discardBudget_ = discardLimit();
     if (ec == http::error::body_limit) return send(jsonError(413, "request body too large"), false);
     if (ec == http::error::header_limit) return send(jsonError(431, "request header too large"), false);
-    const auto& httpErrors = http::make_error_code(http::error::bad_target).category();
     if (ec.category() == httpErrors && ec != http::error::end_of_stream)
       return send(jsonError(400, "malformed HTTP request"), false);
     // Timeout, reset or the peer closed: nothing to answer.
@@ -300,9 +309,33 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
                         self->busy_ = false;
                         self->route_.clear();
                         if (ec) return;
-                        if (!self->response_.keep_alive()) return self->shutdown();
+                        if (!self->response_.keep_alive()) {
+                          if (self->discardBudget_ > 0) return self->discardThenShutdown();
+                          return self->shutdown();
+                        }
                         self->readRequest(self->server_.options().idleTimeout);
                       });
+  }
+
+  std::uint64_t discardLimit() const {
+    return std::max<std::uint64_t>(kMinDiscardBytes, 4 * static_cast<std::uint64_t>(server_.options().bodyLimit));
+  }
+
+  // Reads and drops input until the client stops sending (it closes after reading our answer), the budget is
+  // spent, or the body timeout passes; then closes.
+  void discardThenShutdown() {
+    if (!discardStarted_) {
+      discardStarted_ = true;
+      buffer_.clear();
+      discard_.resize(16 * 1024);
+      beast::get_lowest_layer(stream_).expires_after(server_.options().bodyTimeout);
+    }
+    stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](const boost::system::error_code& ec,
+                                                                               std::size_t n) {
+      self->discardBudget_ -= std::min<std::uint64_t>(n, self->discardBudget_);
+      if (ec || self->discardBudget_ == 0) return self->shutdown();
+      self->discardThenShutdown();
+    });
   }
 
   void shutdown() {
@@ -321,6 +354,9 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
   std::string route_;
   bool keepAlive_ = false;
   bool busy_ = false;
+  std::uint64_t discardBudget_ = 0;
+  bool discardStarted_ = false;
+  std::vector<char> discard_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

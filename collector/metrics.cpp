@@ -25,6 +25,9 @@ std::string Metrics::render(const Gauges& gauges) const {
       << "annexa_reports_accepted_total " << reportsAccepted_ << "\n"
       << "# HELP annexa_reports_duplicate_total Reports already stored (redelivery), acknowledged again.\n"
       << "# TYPE annexa_reports_duplicate_total counter\nannexa_reports_duplicate_total " << reportsDuplicate_ << "\n"
+      << "# HELP annexa_agent_reports_dropped_total Reports agents dropped from a full spool (announced later).\n"
+      << "# TYPE annexa_agent_reports_dropped_total counter\nannexa_agent_reports_dropped_total " << agentReportsDropped_
+      << "\n"
       << "# HELP annexa_reports_rejected_total Reports refused, by reason.\n"
       << "# TYPE annexa_reports_rejected_total counter\n";
   std::lock_guard lock(mutex_);

@@ -17,6 +17,8 @@ class Metrics {
   void reportRejected(const std::string& reason);
   void requestServed(const std::string& route, int status, double seconds);
   void handshakeFailed() { ++handshakeFailures_; }
+  // Reports an agent's full spool had to drop, as announced by the agent in a stored report.
+  void agentReportsDropped(std::uint64_t n) { agentReportsDropped_ += n; }
 
   struct Gauges {
     std::size_t queueDepth = 0;
@@ -27,6 +29,7 @@ class Metrics {
   std::string render(const Gauges& gauges) const;
 
   std::uint64_t accepted() const { return reportsAccepted_; }
+  std::uint64_t handshakeFailures() const { return handshakeFailures_; }
 
  private:
   static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -34,6 +37,7 @@ class Metrics {
   std::atomic<std::uint64_t> reportsAccepted_{0};
   std::atomic<std::uint64_t> reportsDuplicate_{0};
   std::atomic<std::uint64_t> handshakeFailures_{0};
+  std::atomic<std::uint64_t> agentReportsDropped_{0};
   mutable std::mutex mutex_;
   std::map<std::string, std::uint64_t> rejected_;
   std::map<std::pair<std::string, int>, std::uint64_t> requests_;

@@ -1,0 +1,149 @@
+// The agent's delivery code (spool → mutual TLS → collector) against a real in-process collector.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "agent/transport.hpp"
+#include "collector/sqlite.hpp"
+#include "tests/collector/collector_harness.hpp"
+
+namespace annexa::collector {
+namespace {
+namespace fs = std::filesystem;
+using test::InProcessCollector;
+
+collector::ServerOptions roomyOptions() {
+  auto options = InProcessCollector::fastOptions();
+  options.bodyLimit = 1024 * 1024;  // a live report of this machine must fit
+  return options;
+}
+
+class DeliveryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    agent_ = collector_.enrollOrThrow();
+    ASSERT_TRUE(spool_.open().ok());
+  }
+  std::string spoolValid() {
+    auto report = test::makeReport(agent_.id, agent_.machineId);
+    EXPECT_TRUE(spool_.add(test::reportBody(report)).ok());
+    return report.reportId;
+  }
+  std::vector<std::string> spooledIds() {
+    std::vector<std::string> ids;
+    for (const auto& r : spool_.list()) {
+      auto parsed = parseJson(spool_.read(r).value());
+      ids.push_back(parsed && parsed->is_object() ? parsed->value("report_id", std::string("?")) : "?");
+    }
+    return ids;
+  }
+  std::size_t rejectedCount() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(spool_.directory() / "rejected")) ++n;
+    return n;
+  }
+
+  InProcessCollector collector_{roomyOptions()};
+  test::TestAgent agent_;
+  agent::Spool spool_{collector_.scratch() / "spool"};
+};
+
+TEST_F(DeliveryTest, DeletesOnlyAfter2xxAndStopsAtTheFirstFailure) {
+  const auto first = spoolValid();
+  const auto second = spoolValid();
+  const auto other = collector_.enrollOrThrow();
+  auto foreign = test::makeReport(other.id, agent_.machineId);  // 403: speaks for another agent
+  ASSERT_TRUE(spool_.add(test::reportBody(foreign)).ok());
+  const auto fourth = spoolValid();
+
+  auto client = collector_.client(agent_.tls);
+  const auto outcome = agent::deliverSpool(spool_, *client);
+  EXPECT_EQ(outcome.delivered, 2);
+  ASSERT_TRUE(outcome.error.has_value());
+  EXPECT_NE(outcome.error->find("HTTP 403"), std::string::npos) << *outcome.error;
+  EXPECT_EQ(spooledIds(), (std::vector<std::string>{foreign.reportId, fourth}));
+  EXPECT_EQ(collector_.store().reportCount(), 2);
+  EXPECT_TRUE(collector_.store().rawReport(agent_.id, first).has_value());
+  EXPECT_TRUE(collector_.store().rawReport(agent_.id, second).has_value());
+}
+
+TEST_F(DeliveryTest, SetsAsideWhatTheCollectorWillNeverTake) {
+  ASSERT_TRUE(spool_.add("{\"schema\": \"annexa.report/1\", trunc").ok());  // 400
+  const auto valid = spoolValid();
+  auto huge = test::makeReport(agent_.id, agent_.machineId);
+  huge.results[0].message = std::string(2 * 1024 * 1024, 'm');  // 413
+  ASSERT_TRUE(spool_.add(test::reportBody(huge)).ok());
+
+  auto client = collector_.client(agent_.tls);
+  const auto outcome = agent::deliverSpool(spool_, *client);
+  EXPECT_FALSE(outcome.error.has_value()) << *outcome.error;
+  EXPECT_EQ(outcome.delivered, 1);
+  EXPECT_EQ(outcome.quarantined, 2);
+  EXPECT_TRUE(spool_.list().empty());
+  EXPECT_EQ(rejectedCount(), 2u);
+  EXPECT_EQ(collector_.store().reportCount(), 1);
+  EXPECT_TRUE(collector_.store().rawReport(agent_.id, valid).has_value());
+}
+
+TEST_F(DeliveryTest, BusyOrUnreachableCollectorKeepsEverySpooledReport) {
+  const auto ids = std::vector<std::string>{spoolValid(), spoolValid()};
+  auto client = collector_.client(agent_.tls);
+  collector_.queue().stop();  // the storage writer is gone: 503
+  auto outcome = agent::deliverSpool(spool_, *client);
+  ASSERT_TRUE(outcome.error.has_value());
+  EXPECT_NE(outcome.error->find("HTTP 503"), std::string::npos) << *outcome.error;
+  EXPECT_EQ(outcome.delivered, 0);
+  EXPECT_EQ(spooledIds(), ids);
+
+  collector_.stop();
+  outcome = agent::deliverSpool(spool_, *client);
+  ASSERT_TRUE(outcome.error.has_value());
+  EXPECT_EQ(spooledIds(), ids);
+  EXPECT_EQ(collector_.store().reportCount(), 0);
+}
+
+// `annexa-agent run --once` as a function: real checks of this machine, spooled, delivered.
+TEST(AgentRunLoop, DroppedReportCountTravelsInTheNextReport) {
+  InProcessCollector collector(roomyOptions());
+  const agent::StateDir state{collector.scratch() / "agent-state"};
+  auto identity = agent::enrollAgent({collector.url(), collector.createToken(), collector.caFingerprint(), state, 900, false});
+  ASSERT_TRUE(identity.ok()) << identity.error();
+  const agent::SpoolLimits limits{2, 1ull << 30};
+  {
+    // While the collector was away the spool overflowed: 2 reports dropped, 2 kept.
+    agent::Spool spool(state.spool(), limits);
+    ASSERT_TRUE(spool.open().ok());
+    const auto machineId = collector.store().findAgent(identity->agentId)->machineId;
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(spool.add(test::reportBody(test::makeReport(identity->agentId, machineId))).ok());
+    ASSERT_EQ(spool.droppedCount(), 2u);
+  }
+  agent::RunLoopOptions options;
+  options.state = state;
+  options.once = true;
+  options.spoolLimits = limits;
+  std::ostringstream out, err;
+  // Spooling this run's report drops one more; the report announces the two dropped before it.
+  ASSERT_EQ(agent::runAgentLoop(options, out, err), 0) << err.str();
+  EXPECT_EQ(agent::Spool(state.spool(), limits).droppedCount(), 1u);
+  ASSERT_EQ(agent::runAgentLoop(options, out, err), 0) << err.str();
+  EXPECT_EQ(agent::Spool(state.spool(), limits).droppedCount(), 0u);
+
+  std::vector<std::uint64_t> announced;
+  auto db = Database::open(collector.data().database(), Database::Mode::ReadOnly);
+  auto rows = db->prepare("SELECT body FROM reports");
+  while (rows.step()) {
+    auto report = parseReport(rows.columnText(0));
+    ASSERT_TRUE(report.ok()) << report.error();
+    if (report->agentVersion != "test") announced.push_back(report->droppedReports);
+  }
+  rows.reset();
+  std::sort(announced.begin(), announced.end());
+  EXPECT_EQ(announced, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(collector.store().reportCount(), 3);  // one kept from the overflow, one per run
+  const auto metrics = collector.client(collector.admin())->request("GET", "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.error();
+  EXPECT_NE(metrics->body.find("\nannexa_agent_reports_dropped_total 3\n"), std::string::npos) << metrics->body;
+}
+
+}  // namespace
+}  // namespace annexa::collector
