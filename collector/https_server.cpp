@@ -1,5 +1,8 @@
 #include "collector/https_server.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
 #include <list>
 #include <mutex>
@@ -100,6 +103,12 @@ class HttpsServer::Impl {
 
   void run(bool handleSignals) {
     if (handleSignals) {
+      // A parent may have started us with these blocked (the mask is inherited): then they would never arrive.
+      sigset_t stopSignals;
+      sigemptyset(&stopSignals);
+      sigaddset(&stopSignals, SIGTERM);
+      sigaddset(&stopSignals, SIGINT);
+      pthread_sigmask(SIG_UNBLOCK, &stopSignals, nullptr);
       signals_.add(SIGTERM);
       signals_.add(SIGINT);
       signals_.async_wait([this](const boost::system::error_code& ec, int) {
