@@ -244,7 +244,9 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
   }
 
   void readRequest(std::chrono::milliseconds timeout) {
-    if (server_.stopping()) return shutdown();
+    // Idle at shutdown: close now, as closeIfIdle does. A TLS shutdown would wait for an idle client's close_notify
+    // (it sends none until it next uses the connection) and hold the stop for the full grace period.
+    if (server_.stopping()) return beast::get_lowest_layer(stream_).close();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_.options().bodyLimit);
