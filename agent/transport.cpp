@@ -203,11 +203,17 @@ int runAgentLoop(const RunLoopOptions& options, std::ostream& out, std::ostream&
     return 2;
   }
   // Block the stop signals: the loop waits for them with sigtimedwait, so a stop never interrupts a write.
+  // The caller's mask comes back on return (processes it starts later must not inherit SIGTERM blocked).
   sigset_t stopSignals;
   sigemptyset(&stopSignals);
   sigaddset(&stopSignals, SIGTERM);
   sigaddset(&stopSignals, SIGINT);
-  sigprocmask(SIG_BLOCK, &stopSignals, nullptr);
+  sigset_t previousMask;
+  pthread_sigmask(SIG_BLOCK, &stopSignals, &previousMask);
+  struct RestoreMask {
+    const sigset_t& mask;
+    ~RestoreMask() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
+  } restoreMask{previousMask};
 
   HttpsClient client(*endpoint, ClientTls{identity->caPem, "", identity->certificatePem, identity->privateKeyPem});
   const auto interval = std::chrono::seconds(options.intervalSeconds.value_or(identity->intervalSeconds));

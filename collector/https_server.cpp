@@ -1,5 +1,8 @@
 #include "collector/https_server.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
 #include <list>
 #include <mutex>
@@ -100,6 +103,12 @@ class HttpsServer::Impl {
 
   void run(bool handleSignals) {
     if (handleSignals) {
+      // A parent may have started us with these blocked (the mask is inherited): then they would never arrive.
+      sigset_t stopSignals;
+      sigemptyset(&stopSignals);
+      sigaddset(&stopSignals, SIGTERM);
+      sigaddset(&stopSignals, SIGINT);
+      pthread_sigmask(SIG_UNBLOCK, &stopSignals, nullptr);
       signals_.add(SIGTERM);
       signals_.add(SIGINT);
       signals_.async_wait([this](const boost::system::error_code& ec, int) {
@@ -235,7 +244,9 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
   }
 
   void readRequest(std::chrono::milliseconds timeout) {
-    if (server_.stopping()) return shutdown();
+    // Idle at shutdown: close now, as closeIfIdle does. A TLS shutdown would wait for an idle client's close_notify
+    // (it sends none until it next uses the connection) and hold the stop for the full grace period.
+    if (server_.stopping()) return beast::get_lowest_layer(stream_).close();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_.options().bodyLimit);

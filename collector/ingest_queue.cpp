@@ -1,6 +1,7 @@
 #include "collector/ingest_queue.hpp"
 
 #include <exception>
+#include <vector>
 
 namespace annexa::collector {
 
@@ -14,6 +15,7 @@ bool IngestQueue::submit(IngestRequest request, Completion completion) {
     std::lock_guard lock(mutex_);
     if (stopping_ || items_.size() >= maxDepth_) return false;
     items_.push_back({std::move(request), std::move(completion)});
+    ++pending_;
   }
   wake_.notify_one();
   return true;
@@ -50,13 +52,18 @@ void IngestQueue::run() {
     }
     requests.clear();
     for (auto& item : batch) requests.push_back(std::move(item.request));
+    std::vector<Result<IngestOutcome>> results;
+    results.reserve(batch.size());
     try {
-      const auto outcomes = store_.ingest(requests);
-      for (std::size_t i = 0; i < batch.size(); ++i) batch[i].completion(outcomes[i]);
+      for (const auto outcome : store_.ingest(requests)) results.emplace_back(outcome);
     } catch (const std::exception& e) {
       // The transaction rolled back: nothing of the batch is stored, every agent keeps its spooled copy.
-      for (auto& item : batch) item.completion(makeError(std::string("storage failure: ") + e.what()));
+      results.clear();
+      for (std::size_t i = 0; i < batch.size(); ++i) results.emplace_back(makeError(std::string("storage failure: ") + e.what()));
     }
+    // Each completion runs exactly once, outside the try: a throwing one must not answer the others twice.
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].completion(std::move(results[i]));
+    pending_ -= batch.size();
     batch.clear();
   }
 }

@@ -2,6 +2,7 @@
 // (one transaction per batch) and only then completes each submission, so a 2xx means "on disk".
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -26,6 +27,8 @@ class IngestQueue {
   // False when the queue is full or stopping (answer 503 so the agent retries later).
   bool submit(IngestRequest request, Completion completion);
   std::size_t depth() const;
+  // Submitted and not yet completed: the queue plus the batch being written.
+  std::size_t pending() const { return pending_; }
   // Stores everything already submitted, then stops the writer thread.
   void stop();
 
@@ -43,6 +46,7 @@ class IngestQueue {
   std::condition_variable wake_;
   std::deque<Item> items_;
   bool stopping_ = false;
+  std::atomic<std::size_t> pending_{0};
   std::thread writer_;
 };
 

@@ -32,7 +32,15 @@ fs::path builtBinary(const char* variable, const fs::path& relative) {
 // A child process with stdout and stderr in a log file; killed if still running when destroyed.
 class Process {
  public:
-  Process(const std::vector<std::string>& argv, const fs::path& log) : log_(log) {
+  // `blocked`: signals the child starts with blocked (a signal mask is inherited across exec).
+  Process(const std::vector<std::string>& argv, const fs::path& log, std::vector<int> blocked = {}) : log_(log) {
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (const int sig : blocked) sigaddset(&mask, sig);
+    posix_spawnattr_setsigmask(&attributes, &mask);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -40,8 +48,9 @@ class Process {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    if (posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = -1;
+    if (posix_spawn(&pid_, args[0], &actions, &attributes, args.data(), environ) != 0) pid_ = -1;
     posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
   }
   ~Process() {
     if (running()) {
@@ -94,12 +103,12 @@ class CollectorCrashTest : public ::testing::Test {
   }
 
   // Starts `serve` and waits for its port file; the port is kept across restarts, as a real deployment's is.
-  std::unique_ptr<Process> serve() {
+  std::unique_ptr<Process> serve(std::vector<int> blocked = {}) {
     const auto portFile = root_.path() / ("port-" + std::to_string(++serveRuns_));
     auto process = std::make_unique<Process>(
         std::vector<std::string>{collectorBinary_.string(), "serve", "--data", data_.string(), "--listen",
                                  "127.0.0.1:" + std::to_string(port_), "--port-file", portFile.string()},
-        root_.path() / ("serve-" + std::to_string(serveRuns_) + ".log"));
+        root_.path() / ("serve-" + std::to_string(serveRuns_) + ".log"), std::move(blocked));
     const bool listening = test::waitFor([&] { return fs::exists(portFile) || !process->running(); }, 30s);
     EXPECT_TRUE(listening && process->running()) << process->output();
     long long port = 0;
@@ -201,6 +210,15 @@ TEST_F(CollectorCrashTest, ReportsSurviveSigkillAndAreStoredExactlyOnce) {
   for (const auto& [agentId, reportId] : expected) missing += !store->rawReport(agentId, reportId).has_value();
   EXPECT_EQ(missing, 0u);
   EXPECT_EQ(store->listAgents().size(), static_cast<std::size_t>(kAgents));
+}
+
+// Started by a parent that had SIGTERM blocked (as `annexa-agent run` blocks it), serve must still stop on it.
+TEST_F(CollectorCrashTest, ServeStopsOnSigtermEvenWhenStartedWithItBlocked) {
+  collectorOnce({"init"});
+  auto collector = serve({SIGTERM, SIGINT});
+  ASSERT_TRUE(collector->running());
+  collector->signal(SIGTERM);
+  EXPECT_TRUE(exitedWith(collector->waitExit(10s), 0)) << collector->output();
 }
 
 }  // namespace

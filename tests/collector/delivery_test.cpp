@@ -1,6 +1,9 @@
 // The agent's delivery code (spool → mutual TLS → collector) against a real in-process collector.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <sstream>
 
 #include "agent/transport.hpp"
@@ -127,6 +130,10 @@ TEST(AgentRunLoop, DroppedReportCountTravelsInTheNextReport) {
   EXPECT_EQ(agent::Spool(state.spool(), limits).droppedCount(), 1u);
   ASSERT_EQ(agent::runAgentLoop(options, out, err), 0) << err.str();
   EXPECT_EQ(agent::Spool(state.spool(), limits).droppedCount(), 0u);
+  // The loop blocks SIGTERM while it runs, and gives the caller its signal mask back.
+  sigset_t mask;
+  pthread_sigmask(SIG_BLOCK, nullptr, &mask);
+  EXPECT_FALSE(sigismember(&mask, SIGTERM));
 
   std::vector<std::uint64_t> announced;
   auto db = Database::open(collector.data().database(), Database::Mode::ReadOnly);

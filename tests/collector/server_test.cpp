@@ -285,9 +285,9 @@ TEST(ServerShutdown, GracefulStopFinishesInFlightRequests) {
     });
   };
   auto first = send(agent);
-  // The second report queues behind the blocked first one: both are now in flight inside the collector.
   auto second = send(other);
-  ASSERT_TRUE(test::waitFor([&] { return collector.queue().depth() == 1; }));
+  // Both reports were read and handed to the (blocked) storage writer: they are in flight inside the collector.
+  ASSERT_TRUE(test::waitFor([&] { return collector.queue().pending() == 2; }));
 
   std::thread stopper([&] { collector.stop(); });
   // Shutdown has begun once new connections are refused.
