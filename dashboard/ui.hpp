@@ -2,6 +2,7 @@
 // (status badges with a shape and a word, charts drawn with ImDrawList). Each view lives in its own file.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,6 +100,12 @@ bool requireIsms(const UiState& ui);
 // "Read-only: change it with ..." under an ISMS view's title.
 void readOnlyNote(const char* how);
 ImU32 riskLevelColor(RiskLevel level);
+// A scrolling register table with a frozen header row; a column with a weight stretches, others fit their text.
+struct TableColumn {
+  const char* name;
+  float stretch = 0.0f;
+};
+bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns);
 // A word on a coloured rounded box (flags such as "NO EVIDENCE", "OVERDUE").
 void flagChip(const char* text, ImU32 color);
 // A line chart: one polyline per series, each with its own marker shape; legend underneath.

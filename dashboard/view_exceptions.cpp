@@ -20,19 +20,9 @@ void drawExceptions(UiState& ui) {
     ImGui::TextDisabled("No exceptions recorded.");
     return;
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("exceptions", 8, flags)) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("ID");
-  ImGui::TableSetupColumn("State");
-  ImGui::TableSetupColumn("Scope");
-  ImGui::TableSetupColumn("Target");
-  ImGui::TableSetupColumn("Justification", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("Approver");
-  ImGui::TableSetupColumn("Valid from");
-  ImGui::TableSetupColumn("Expires");
-  ImGui::TableHeadersRow();
+  if (!beginRegisterTable("exceptions", {{"ID"}, {"State"}, {"Scope"}, {"Target"}, {"Justification", 1.0f}, {"Approver"},
+                                         {"Valid from"}, {"Expires"}}))
+    return;
   const ImVec4 grey = ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
   for (const auto index : ui.exceptionRows) {
     const auto& e = reg.rows[index];

@@ -50,19 +50,9 @@ void drawNonConformities(UiState& ui) {
     ImGui::TextDisabled("No non-conformities recorded (see the proposals: GET /api/v1/nonconformities/proposals).");
     return;
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("ncs", 8, flags)) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("ID");
-  ImGui::TableSetupColumn("Kind");
-  ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("Control");
-  ImGui::TableSetupColumn("State");
-  ImGui::TableSetupColumn("Corrective action owner");
-  ImGui::TableSetupColumn("Due");
-  ImGui::TableSetupColumn("Overdue");
-  ImGui::TableHeadersRow();
+  if (!beginRegisterTable("ncs", {{"ID"}, {"Kind"}, {"Title", 1.0f}, {"Control"}, {"State"}, {"Corrective action owner"},
+                                  {"Due"}, {"Overdue"}}))
+    return;
   for (const auto index : ui.ncRows) {
     const auto& n = reg.rows[index];
     ImGui::TableNextRow();

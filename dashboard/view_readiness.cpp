@@ -50,15 +50,7 @@ void drawReadiness(UiState& ui) {
   ImGui::PopTextWrapPos();
   ImGui::Separator();
 
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("readiness", 4, flags)) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Item", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("State");
-  ImGui::TableSetupColumn("Basis");
-  ImGui::TableSetupColumn("Evidence or attestation", ImGuiTableColumnFlags_WidthStretch, 1.3f);
-  ImGui::TableHeadersRow();
+  if (!beginRegisterTable("readiness", {{"Item", 1.0f}, {"State"}, {"Basis"}, {"Evidence or attestation", 1.3f}})) return;
   for (const auto& area : r.areas) {
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     ImGui::TableNextColumn();

@@ -24,19 +24,9 @@ void drawRisks(UiState& ui) {
     ImGui::TextDisabled("No risks recorded.");
     return;
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("risks", 8, flags)) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("ID");
-  ImGui::TableSetupColumn("Risk", ImGuiTableColumnFlags_WidthStretch);
-  ImGui::TableSetupColumn("Score (L x I)");
-  ImGui::TableSetupColumn("Treatment");
-  ImGui::TableSetupColumn("Controls");
-  ImGui::TableSetupColumn("Effective");
-  ImGui::TableSetupColumn("Owner");
-  ImGui::TableSetupColumn("Due");
-  ImGui::TableHeadersRow();
+  if (!beginRegisterTable("risks", {{"ID"}, {"Risk", 1.0f}, {"Score (L x I)"}, {"Treatment"}, {"Controls"}, {"Effective"},
+                                    {"Owner"}, {"Due"}}))
+    return;
   for (const auto index : ui.riskRows) {
     const auto& r = risks[index];
     ImGui::TableNextRow();

@@ -35,20 +35,9 @@ void drawSoa(UiState& ui) {
   ImGui::SameLine(0, scaled(14.0f));
   ImGui::TextDisabled("%zu of %zu controls", ui.soaRows.size(), soa.rows.size());
 
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("soa", 9, flags)) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("Control");
-  ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-  ImGui::TableSetupColumn("Applicable");
-  ImGui::TableSetupColumn("Justification", ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  ImGui::TableSetupColumn("Implementation");
-  ImGui::TableSetupColumn("Owner");
-  ImGui::TableSetupColumn("Fleet evidence");
-  ImGui::TableSetupColumn("Manual");
-  ImGui::TableSetupColumn("Flags");
-  ImGui::TableHeadersRow();
+  if (!beginRegisterTable("soa", {{"Control"}, {"Title", 1.2f}, {"Applicable"}, {"Justification", 1.4f}, {"Implementation"},
+                                  {"Owner"}, {"Fleet evidence"}, {"Manual"}, {"Flags"}}))
+    return;
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(ui.soaRows.size()));
   while (clipper.Step()) {

@@ -142,6 +142,17 @@ ImU32 riskLevelColor(RiskLevel level) {
   return IM_COL32_WHITE;
 }
 
+bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+  if (!ImGui::BeginTable(id, static_cast<int>(columns.size()), flags)) return false;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  for (const auto& c : columns)
+    ImGui::TableSetupColumn(c.name, c.stretch > 0 ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_None, c.stretch);
+  ImGui::TableHeadersRow();
+  return true;
+}
+
 void flagChip(const char* text, ImU32 color) {
   const ImVec2 size = ImGui::CalcTextSize(text);
   const ImVec2 p = ImGui::GetCursorScreenPos();
