@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 
 #include "common/catalog.hpp"
 #include "dashboard/app.hpp"
+#include "dashboard/isms_snapshot.hpp"
 
 using namespace annexa;
 using namespace annexa::dashboard;
@@ -61,7 +63,7 @@ std::shared_ptr<const Snapshot> buildSnapshot(int hosts) {
     row.iso2013 = c.iso2013;
     row.iso2013Text = c.iso2013.empty() ? "new in 2022" : c.iso2013.front() + (c.iso2013.size() > 1 ? ", ..." : "");
     row.checks = mapping.checksFor(c.id);
-    row.status = row.checks.empty() ? ControlStatus::NotEvidenced : static_cast<ControlStatus>(i % 3);
+    row.status = row.checks.empty() ? ControlStatus::NotEvidenced : i % 7 == 6 ? ControlStatus::Accepted : static_cast<ControlStatus>(i % 3);
     row.hostsPassing = row.checks.empty() ? 0 : hosts * 7 / 10;
     row.hostsFailing = row.checks.empty() ? 0 : hosts - row.hostsPassing - fleet->hostsStale;
     row.hostsStale = row.checks.empty() ? 0 : fleet->hostsStale;
@@ -73,6 +75,7 @@ std::shared_ptr<const Snapshot> buildSnapshot(int hosts) {
         case ControlStatus::Partial: ++t.partial; break;
         case ControlStatus::NotEvidenced: ++t.notEvidenced; break;
         case ControlStatus::NotApplicable: ++t.notApplicable; break;
+        case ControlStatus::Accepted: ++t.accepted; break;
       }
     }
     fleet->controls.push_back(std::move(row));
@@ -159,7 +162,52 @@ std::shared_ptr<const Snapshot> buildSnapshot(int hosts) {
   for (int d = 0; d < 30; ++d)
     history->days.push_back({"2026-11-" + std::to_string(10 + d % 20), ControlStatus::Failing, hosts / 2 + d * 10, hosts / 3 - d * 10, 0, 0});
 
+  // The ISMS registers at a size a large organisation reaches: 93 SoA rows, a few hundred of each register.
+  auto isms = std::make_shared<IsmsData>();
+  for (const auto& c : catalog.controls()) {
+    SoaRow row;
+    row.control = c.id;
+    row.theme = c.theme;
+    row.title = c.title;
+    row.implementation = "partially";
+    row.noEvidence = c.id.size() % 3 == 0;
+    row.justification = "in scope: all production systems";
+    isms->soa.rows.push_back(std::move(row));
+  }
+  for (int i = 0; i < 300; ++i) {
+    const auto states = std::array{ExceptionState::Valid, ExceptionState::Expired, ExceptionState::Revoked};
+    isms->exceptions.rows.push_back({i + 1, "check", checks[static_cast<std::size_t>(i) % checks.size()].first,
+                                     "compensating control", "ciso", "2026-01-01", "2027-01-01",
+                                     states[static_cast<std::size_t>(i) % 3], i % 60});
+    RiskRow risk;
+    risk.id = i + 1;
+    risk.title = "Risk " + std::to_string(i);
+    risk.likelihood = 1 + i % 5;
+    risk.impact = 1 + (i / 5) % 5;
+    risk.score = risk.likelihood * risk.impact;
+    risk.level = risk.score >= 17 ? RiskLevel::Critical : risk.score >= 10 ? RiskLevel::High : risk.score >= 5 ? RiskLevel::Medium : RiskLevel::Low;
+    risk.treatment = "mitigate";
+    risk.controlsText = "A.8.5";
+    risk.treatmentEffective = i % 4 != 0;
+    isms->risks.push_back(std::move(risk));
+    isms->nonConformities.rows.push_back({i + 1, static_cast<NcKind>(i % 3), std::string(kNcStates[static_cast<std::size_t>(i) % 5]),
+                                          "Non-conformity " + std::to_string(i), "A.8.5", "fix it", "ops", "2026-12-01",
+                                          i % 7 == 0, 0});
+  }
+  for (const char* area : {"ISMS program", "Access control", "Data protection", "Vendors", "Logging", "Audit", "Training"}) {
+    ReadinessArea a{area, 0, {}};
+    for (int i = 0; i < 4; ++i)
+      a.items.push_back({std::string(area) + "." + std::to_string(i), area, "Item " + std::to_string(i), i == 0, i % 2 == 0,
+                         i == 3, "note", "attested by ciso: DOC (2026-01-01)"});
+    isms->readiness.areas.push_back(std::move(a));
+  }
+  isms->readiness.score = 14;
+  isms->readiness.maxScore = 27;
+  isms->readiness.level = "high_risk";
+  isms->readiness.assessment = "High risk: significant work needed";
+
   auto snapshot = std::make_shared<Snapshot>();
+  snapshot->isms = std::move(isms);
   snapshot->generation = 1;
   snapshot->connection = {true, true, 1'790'000'000, 0, "", "in-memory snapshot"};
   snapshot->fleet = std::move(fleet);

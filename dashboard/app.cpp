@@ -30,6 +30,11 @@ const char* tabLabel(ViewId view) {
     case ViewId::Host: return "Host detail";
     case ViewId::Findings: return "Findings";
     case ViewId::Trends: return "Trends";
+    case ViewId::Soa: return "SoA";
+    case ViewId::Exceptions: return "Exceptions";
+    case ViewId::Risks: return "Risks";
+    case ViewId::Nc: return "Non-conformities";
+    case ViewId::Readiness: return "Readiness";
   }
   return "?";
 }
@@ -42,6 +47,11 @@ void drawView(UiState& ui, ViewId view) {
     case ViewId::Host: return drawHostDetail(ui);
     case ViewId::Findings: return drawFindings(ui);
     case ViewId::Trends: return drawTrends(ui);
+    case ViewId::Soa: return drawSoa(ui);
+    case ViewId::Exceptions: return drawExceptions(ui);
+    case ViewId::Risks: return drawRisks(ui);
+    case ViewId::Nc: return drawNonConformities(ui);
+    case ViewId::Readiness: return drawReadiness(ui);
   }
 }
 
@@ -215,6 +225,7 @@ bool prepareView(UiState& ui, ViewId view) {
   const auto& snapshot = ui.snapshot;
   if (!snapshot || !snapshot->fleet) return false;
   const auto& fleet = *snapshot->fleet;
+  if (isIsmsView(view)) return snapshot->isms != nullptr;
   if (view == ViewId::Host) {
     if (fleet.hosts.empty()) return true;  // nothing to pick: the view says so
     if (ui.selectedHost.empty()) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "dashboard/isms_snapshot.hpp"
+
 namespace annexa::dashboard {
 namespace {
 
@@ -157,9 +159,11 @@ void DataSource::refreshNow() {
   fleet->history = std::move(*history);
 
   auto shared = std::make_shared<const FleetData>(std::move(*fleet));
+  auto isms = fetchIsms();
   const auto now = clock_();
-  publish([&](Snapshot& s) {
+  publish([&](Snapshot& s) {  // fleet and registers in one snapshot: the views never mix two refreshes
     s.fleet = shared;
+    s.isms = isms;
     s.connection.everConnected = true;
     s.connection.connected = true;
     s.connection.lastSuccess = now;
@@ -168,6 +172,24 @@ void DataSource::refreshNow() {
   });
   if (!selectedControl_.empty()) fetchControl(selectedControl_);
   if (!selectedHost_.empty()) fetchHost(selectedHost_);
+}
+
+// The five registers. A failure here does not mark the collector unreachable (the fleet just arrived):
+// the register stays empty and the ISMS views show the error.
+std::shared_ptr<const IsmsData> DataSource::fetchIsms() {
+  auto isms = std::make_shared<IsmsData>();
+  const auto load = [&](const char* target, auto parse, auto& into) {
+    auto body = fetch_(target);
+    auto parsed = body ? parse(*body) : decltype(parse(*body))(makeError(body.error()));
+    if (parsed) into = std::move(*parsed);
+    else if (isms->error.empty()) isms->error = parsed.error();
+  };
+  load("/api/v1/soa", parseSoa, isms->soa);
+  load("/api/v1/exceptions", parseExceptions, isms->exceptions);
+  load("/api/v1/risks", parseRisks, isms->risks);
+  load("/api/v1/nonconformities", parseNonConformities, isms->nonConformities);
+  load("/api/v1/readiness", parseReadiness, isms->readiness);
+  return isms;
 }
 
 void DataSource::fetchControl(const std::string& controlId) {

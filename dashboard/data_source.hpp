@@ -76,6 +76,7 @@ class DataSource final : public SnapshotProvider {
   void failed(const std::string& error);
   void fetchControl(const std::string& controlId);
   void fetchHost(const std::string& hostId);
+  std::shared_ptr<const IsmsData> fetchIsms();
 
   Fetch fetch_;
   DataSourceOptions options_;

@@ -23,7 +23,8 @@ CONNECTION (an operator certificate, mutual TLS):
 
 Headless capture (e.g. under xvfb-run -a):
   --screenshot FILE.png      render VIEW once the data has arrived, write a PNG and exit
-  --view overview|annex-a|hosts|host|findings|trends   (also the first view when interactive)
+  --view overview|annex-a|hosts|host|findings|trends|soa|exceptions|risks|nc|readiness
+                                   (also the first view when interactive)
   --frames N                 frames to render after the data arrived (default 3)
   --size WxH                 window size (default 1280x800)
   --timeout S                give up waiting for data after S seconds (default 30; exit 3)
@@ -37,14 +38,24 @@ std::string_view viewName(ViewId view) {
     case ViewId::Host: return "host";
     case ViewId::Findings: return "findings";
     case ViewId::Trends: return "trends";
+    case ViewId::Soa: return "soa";
+    case ViewId::Exceptions: return "exceptions";
+    case ViewId::Risks: return "risks";
+    case ViewId::Nc: return "nc";
+    case ViewId::Readiness: return "readiness";
   }
   return "overview";
+}
+
+bool isIsmsView(ViewId view) {
+  return view == ViewId::Soa || view == ViewId::Exceptions || view == ViewId::Risks || view == ViewId::Nc ||
+         view == ViewId::Readiness;
 }
 
 Result<ViewId> parseViewName(std::string_view name) {
   for (const auto view : kAllViews)
     if (viewName(view) == name) return view;
-  return makeError("unknown view \"" + std::string(name) + "\" (overview, annex-a, hosts, host, findings, trends)");
+  return makeError("unknown view \"" + std::string(name) + "\" (overview, annex-a, hosts, host, findings, trends, soa, exceptions, risks, nc, readiness)");
 }
 
 Result<ConnectionConfig> connectionFromDataDir(const fs::path& dir) {

@@ -12,10 +12,13 @@
 
 namespace annexa::dashboard {
 
-enum class ViewId { Overview, AnnexA, Hosts, Host, Findings, Trends };
-inline constexpr ViewId kAllViews[] = {ViewId::Overview, ViewId::AnnexA,   ViewId::Hosts,
-                                       ViewId::Host,     ViewId::Findings, ViewId::Trends};
-std::string_view viewName(ViewId view);  // "overview", "annex-a", "hosts", "host", "findings", "trends"
+enum class ViewId { Overview, AnnexA, Hosts, Host, Findings, Trends, Soa, Exceptions, Risks, Nc, Readiness };
+inline constexpr ViewId kAllViews[] = {ViewId::Overview, ViewId::AnnexA,     ViewId::Hosts, ViewId::Host,
+                                       ViewId::Findings, ViewId::Trends,     ViewId::Soa,   ViewId::Exceptions,
+                                       ViewId::Risks,    ViewId::Nc,         ViewId::Readiness};
+// "overview", "annex-a", "hosts", "host", "findings", "trends", "soa", "exceptions", "risks", "nc", "readiness"
+std::string_view viewName(ViewId view);
+bool isIsmsView(ViewId view);  // the five register views, fed by /api/v1/{soa,exceptions,...}
 Result<ViewId> parseViewName(std::string_view name);
 
 struct ConnectionConfig {

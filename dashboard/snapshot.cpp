@@ -1,57 +1,13 @@
 #include "dashboard/snapshot.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "common/clock.hpp"
-#include "common/json.hpp"
 #include "common/text.hpp"
+#include "dashboard/json_read.hpp"
 
 namespace annexa::dashboard {
 namespace {
 
-using nlohmann::json;
-
-// Parses and hands the document to `build`; type errors in the document become error values.
-template <typename T, typename Build>
-Result<T> parseWith(std::string_view text, const char* what, Build build) {
-  auto doc = parseJson(text);
-  if (!doc) return makeError(std::string(what) + ": " + doc.error());
-  if (!doc->is_object()) return makeError(std::string(what) + ": expected a JSON object");
-  try {
-    return build(*doc);
-  } catch (const json::exception& e) {
-    return makeError(std::string(what) + ": unexpected shape (" + e.what() + ")");
-  }
-}
-
-std::string str(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-int num(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<int>() : 0;
-}
-
-bool flag(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
-std::vector<std::string> strings(const json& j, const char* key) {
-  std::vector<std::string> out;
-  if (const auto it = j.find(key); it != j.end() && it->is_array())
-    for (const auto& s : *it)
-      if (s.is_string()) out.push_back(s.get<std::string>());
-  return out;
-}
-
-const json& array(const json& j, const char* key) {
-  static const json empty = json::array();
-  const auto it = j.find(key);
-  return it != j.end() && it->is_array() ? *it : empty;
-}
+using namespace json_read;
 
 ControlRow controlRow(const json& c) {
   ControlRow row;
@@ -68,6 +24,7 @@ ControlRow controlRow(const json& c) {
     row.hostsError = num(*h, "error");
     row.hostsStale = num(*h, "stale");
     row.hostsNotApplicable = num(*h, "not_applicable");
+    row.hostsAccepted = num(*h, "accepted");
   }
   return row;
 }
@@ -120,6 +77,7 @@ ControlStatus parseControlStatus(std::string_view t) {
   if (t == "failing") return ControlStatus::Failing;
   if (t == "partial") return ControlStatus::Partial;
   if (t == "not_applicable") return ControlStatus::NotApplicable;
+  if (t == "accepted") return ControlStatus::Accepted;
   return ControlStatus::NotEvidenced;
 }
 
@@ -144,8 +102,21 @@ std::string_view label(ControlStatus s) {
     case ControlStatus::Partial: return "PARTIAL";
     case ControlStatus::NotEvidenced: return "NO EVIDENCE";
     case ControlStatus::NotApplicable: return "N/A";
+    case ControlStatus::Accepted: return "ACCEPTED";
   }
   return "?";
+}
+
+int ThemeCounts::count(ControlStatus s) const {
+  switch (s) {
+    case ControlStatus::Passing: return passing;
+    case ControlStatus::Failing: return failing;
+    case ControlStatus::Partial: return partial;
+    case ControlStatus::NotEvidenced: return notEvidenced;
+    case ControlStatus::NotApplicable: return notApplicable;
+    case ControlStatus::Accepted: return accepted;
+  }
+  return 0;
 }
 
 std::string_view label(ResultStatus s) {
@@ -181,7 +152,7 @@ Result<FleetData> parsePosture(std::string_view text) {
     }
     for (const auto& t : array(*summary, "themes"))
       fleet.themes.push_back({str(t, "theme"), num(t, "passing"), num(t, "failing"), num(t, "partial"),
-                              num(t, "not_evidenced"), num(t, "not_applicable")});
+                              num(t, "not_evidenced"), num(t, "not_applicable"), num(t, "accepted")});
     for (const auto& c : array(doc, "controls")) fleet.controls.push_back(controlRow(c));
     if (fleet.controls.empty()) return makeError("/api/v1/posture: no controls");
     return fleet;
@@ -219,7 +190,7 @@ Result<std::vector<ThemeDay>> parseThemeHistory(std::string_view text) {
     std::vector<ThemeDay> days;
     for (const auto& p : array(doc, "series"))
       days.push_back({str(p, "day"), str(p, "theme"), num(p, "passing"), num(p, "failing"), num(p, "partial"),
-                      num(p, "not_evidenced"), num(p, "not_applicable")});
+                      num(p, "not_evidenced"), num(p, "not_applicable"), num(p, "accepted")});
     return days;
   });
 }

@@ -15,7 +15,11 @@
 namespace annexa::dashboard {
 
 // A control's status as the collector's posture engine decided it.
-enum class ControlStatus { Passing, Failing, Partial, NotEvidenced, NotApplicable };
+// Accepted: the only failures are covered by valid exceptions (risk acceptances): never counted as passing.
+enum class ControlStatus { Passing, Failing, Partial, NotEvidenced, NotApplicable, Accepted };
+inline constexpr ControlStatus kAllControlStatuses[] = {ControlStatus::Passing,       ControlStatus::Accepted,
+                                                      ControlStatus::Failing,       ControlStatus::Partial,
+                                                      ControlStatus::NotEvidenced,  ControlStatus::NotApplicable};
 // One check result on one host.
 enum class ResultStatus { Pass, Fail, Error, NotApplicable };
 enum class Severity { Critical, High, Medium, Low };
@@ -24,7 +28,7 @@ ControlStatus parseControlStatus(std::string_view text);  // unknown text → No
 ResultStatus parseResultStatus(std::string_view text);    // unknown text → Error
 Severity parseSeverity(std::string_view text);            // unknown text → Medium
 // Short ASCII labels, so status is never carried by colour alone.
-std::string_view label(ControlStatus status);  // "PASS", "FAIL", "PARTIAL", "NO EVIDENCE", "N/A"
+std::string_view label(ControlStatus status);  // "PASS", "FAIL", "PARTIAL", "NO EVIDENCE", "N/A", "ACCEPTED"
 std::string_view label(ResultStatus status);   // "PASS", "FAIL", "ERROR", "N/A"
 std::string_view label(Severity severity);     // "critical", ...
 
@@ -35,7 +39,9 @@ struct ThemeCounts {
   int partial = 0;
   int notEvidenced = 0;
   int notApplicable = 0;
-  int total() const { return passing + failing + partial + notEvidenced + notApplicable; }
+  int accepted = 0;
+  int total() const { return passing + failing + partial + notEvidenced + notApplicable + accepted; }
+  int count(ControlStatus status) const;
 };
 
 struct ControlRow {
@@ -51,6 +57,7 @@ struct ControlRow {
   int hostsError = 0;
   int hostsStale = 0;
   int hostsNotApplicable = 0;
+  int hostsAccepted = 0;  // failing, but covered by a valid exception
 };
 
 struct HostRow {
@@ -96,6 +103,7 @@ struct ThemeDay {
   int partial = 0;
   int notEvidenced = 0;
   int notApplicable = 0;
+  int accepted = 0;
 };
 
 // Per day for one control (/api/v1/history?control=ID).
@@ -161,6 +169,8 @@ struct ControlHistory {
   std::vector<ControlDay> days;
 };
 
+struct IsmsData;  // dashboard/isms_snapshot.hpp
+
 // Connection state as the UI shows it.
 struct ConnectionState {
   bool everConnected = false;
@@ -180,6 +190,7 @@ struct Snapshot {
   std::shared_ptr<const ControlDetail> control;
   std::shared_ptr<const HostDetail> host;
   std::shared_ptr<const ControlHistory> controlHistory;
+  std::shared_ptr<const IsmsData> isms;  // the ISMS registers; null until the first refresh got that far
   // Data is shown but not current: the collector could not be reached on the last attempt.
   bool stale() const { return fleet && !connection.connected; }
 };

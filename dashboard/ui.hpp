@@ -2,11 +2,13 @@
 // (status badges with a shape and a word, charts drawn with ImDrawList). Each view lives in its own file.
 #pragma once
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "dashboard/data_source.hpp"
+#include "dashboard/isms_view_model.hpp"
 #include "dashboard/options.hpp"
 #include "dashboard/view_model.hpp"
 
@@ -49,10 +51,23 @@ struct UiState {
   std::vector<FindingGroup> findingGroups;
   std::string findingsKey;  // filter + severity the groups were built for
 
+  // ISMS views: filter inputs, and row orders cached per registers (and SoA filter).
+  char soaText[128] = {};
+  int soaTheme = 0;  // 0 = all themes, else index + 1 into the themes present
+  bool soaFlaggedOnly = false;
+  const IsmsData* ismsFor = nullptr;
+  SoaFilter soaKey;
+  std::vector<std::string> soaThemes;
+  std::vector<std::uint32_t> soaRows;
+  std::vector<std::uint32_t> exceptionRows;
+  std::vector<std::uint32_t> riskRows;
+  std::vector<std::uint32_t> ncRows;
+
   void selectControl(const std::string& id);
   void selectHost(const std::string& id);
   // Recomputes what is cached per fleet; called once per frame, cheap when nothing changed.
   void updateDerived();
+  void updateIsms();
 };
 
 // ---- the views (one file each) ----
@@ -62,6 +77,11 @@ void drawHosts(UiState& ui);
 void drawHostDetail(UiState& ui);
 void drawFindings(UiState& ui);
 void drawTrends(UiState& ui);
+void drawSoa(UiState& ui);
+void drawExceptions(UiState& ui);
+void drawRisks(UiState& ui);
+void drawNonConformities(UiState& ui);
+void drawReadiness(UiState& ui);
 
 // ---- widgets (widgets.cpp) ----
 // A length given for the 13 px default font, scaled with the font (DPI scale: see app.cpp).
@@ -75,6 +95,19 @@ void resultBadge(ResultStatus status);
 void severityText(Severity severity);
 // "Nothing to show yet" text when the fleet has not arrived.
 bool requireFleet(const UiState& ui);
+// The same for the ISMS registers; also shows why a register is missing (an older collector, an error).
+bool requireIsms(const UiState& ui);
+// "Read-only: change it with ..." under an ISMS view's title.
+void readOnlyNote(const char* how);
+ImU32 riskLevelColor(RiskLevel level);
+// A scrolling register table with a frozen header row; a column with a weight stretches, others fit their text.
+struct TableColumn {
+  const char* name;
+  float stretch = 0.0f;
+};
+bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns);
+// A word on a coloured rounded box (flags such as "NO EVIDENCE", "OVERDUE").
+void flagChip(const char* text, ImU32 color);
 // A line chart: one polyline per series, each with its own marker shape; legend underneath.
 void lineChart(const char* id, const Chart& chart, const char* unit, float height);
 // Markers by series index: circle, square, triangle, diamond, cross.

@@ -37,9 +37,13 @@ void controlDetail(UiState& ui) {
   ImGui::Text("%s  %s", c.id.c_str(), c.title.c_str());
   ImGui::SameLine(0, scaled(20.0f));
   statusBadge(c.status);
-  ImGui::TextDisabled("%s theme; ISO 27001:2013: %s; mapped checks: %zu; hosts passing %d, failing %d, error %d, stale %d",
-                      c.theme.c_str(), c.iso2013Text.c_str(), c.checks.size(), c.hostsPassing, c.hostsFailing,
-                      c.hostsError, c.hostsStale);
+  ImGui::TextDisabled(
+      "%s theme; ISO 27001:2013: %s; mapped checks: %zu; hosts passing %d, accepted %d, failing %d, error %d, stale %d",
+      c.theme.c_str(), c.iso2013Text.c_str(), c.checks.size(), c.hostsPassing, c.hostsAccepted, c.hostsFailing,
+      c.hostsError, c.hostsStale);
+  if (c.status == ControlStatus::Accepted)
+    ImGui::TextWrapped("Accepted: every failure on this control is covered by a valid exception (see Exceptions). "
+                       "It is not passing; when the exception expires the failure counts again.");
   if (!c.checks.empty()) ImGui::TextWrapped("Mapped checks: %s", text::join(c.checks, ", ").c_str());
   if (c.checks.empty()) {
     ImGui::TextWrapped("No check maps to this control: it is not evidenced by Annexa and needs a manual (documentary) control.");
@@ -100,8 +104,7 @@ void drawAnnexA(UiState& ui) {
   ImGui::SetNextItemWidth(scaled(260.0f));
   ImGui::InputTextWithHint("##filter", "filter: id, title, theme, 2013 id", ui.controlFilter, sizeof ui.controlFilter);
   ui.controls.setFilter(ui.controlFilter);
-  for (const auto s : {ControlStatus::Passing, ControlStatus::Failing, ControlStatus::Partial, ControlStatus::NotEvidenced,
-                       ControlStatus::NotApplicable}) {
+  for (const auto s : kAllControlStatuses) {
     ImGui::SameLine(0, scaled(14.0f));
     bool shown = ui.controls.statusShown(s);
     ImGui::PushID(static_cast<int>(s));
@@ -117,7 +120,7 @@ void drawAnnexA(UiState& ui) {
   const float tableHeight = ImGui::GetContentRegionAvail().y * 0.55f;
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-  if (ImGui::BeginTable("controls", 7, flags, ImVec2(0, tableHeight))) {
+  if (ImGui::BeginTable("controls", 8, flags, ImVec2(0, tableHeight))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("ID");
     ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch);
@@ -125,6 +128,7 @@ void drawAnnexA(UiState& ui) {
     ImGui::TableSetupColumn("Status");
     ImGui::TableSetupColumn("Hosts pass");
     ImGui::TableSetupColumn("Hosts fail");
+    ImGui::TableSetupColumn("Hosts accepted");
     ImGui::TableSetupColumn("Checks");
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
@@ -146,6 +150,8 @@ void drawAnnexA(UiState& ui) {
         ImGui::Text("%d", c.hostsPassing);
         ImGui::TableNextColumn();
         ImGui::Text("%d", c.hostsFailing);
+        ImGui::TableNextColumn();
+        ImGui::Text("%d", c.hostsAccepted);
         ImGui::TableNextColumn();
         ImGui::Text("%zu", c.checks.size());
         if (!c.checks.empty() && ImGui::IsItemHovered()) {

@@ -86,7 +86,7 @@ class ControlTableModel {
  private:
   std::shared_ptr<const FleetData> fleet_;
   std::string filter_;
-  std::array<bool, 5> shown_{true, true, true, true, true};
+  std::array<bool, 6> shown_{true, true, true, true, true, true};
   bool dirty_ = true;
   std::vector<std::uint32_t> rows_;
   std::size_t rebuilds_ = 0;

@@ -10,19 +10,15 @@
 namespace annexa::dashboard {
 namespace {
 
-constexpr ControlStatus kStatuses[] = {ControlStatus::Passing, ControlStatus::Failing, ControlStatus::Partial,
-                                       ControlStatus::NotEvidenced, ControlStatus::NotApplicable};
+// The collector's posture rules (collector/posture.cpp), in the order it applies them.
+constexpr const char* kPostureRules =
+    "FAIL: an in-scope host fails a mapped check.  PARTIAL: no host fails, but some report an error or are "
+    "stale (silence is not compliance).  ACCEPTED: the only failures are covered by valid exceptions (not a "
+    "pass).  PASS: every in-scope host passes.  NO EVIDENCE: no check maps to the control.";
 
-int countOf(const ThemeCounts& t, ControlStatus s) {
-  switch (s) {
-    case ControlStatus::Passing: return t.passing;
-    case ControlStatus::Failing: return t.failing;
-    case ControlStatus::Partial: return t.partial;
-    case ControlStatus::NotEvidenced: return t.notEvidenced;
-    case ControlStatus::NotApplicable: return t.notApplicable;
-  }
-  return 0;
-}
+constexpr const auto& kStatuses = kAllControlStatuses;
+
+int countOf(const ThemeCounts& t, ControlStatus s) { return t.count(s); }
 
 void donut(const ThemeCounts& total, float radius) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -85,19 +81,20 @@ void drawOverview(UiState& ui) {
   if (!requireFleet(ui)) return;
   const FleetData& fleet = *ui.snapshot->fleet;
 
-  ThemeCounts total{"All", 0, 0, 0, 0, 0};
+  ThemeCounts total{"All", 0, 0, 0, 0, 0, 0};
   for (const auto& t : fleet.themes) {
     total.passing += t.passing;
     total.failing += t.failing;
     total.partial += t.partial;
     total.notEvidenced += t.notEvidenced;
     total.notApplicable += t.notApplicable;
+    total.accepted += t.accepted;
   }
 
   ImGui::Text("Hosts: %d enrolled, %d reporting, %d stale", fleet.hostsTotal, fleet.hostsOnline, fleet.hostsStale);
   ImGui::SameLine(0, scaled(30.0f));
-  ImGui::Text("Controls: %d passing, %d failing, %d partial, %d not evidenced, %d n/a", total.passing, total.failing,
-              total.partial, total.notEvidenced, total.notApplicable);
+  ImGui::Text("Controls: %d passing, %d accepted, %d failing, %d partial, %d not evidenced, %d n/a", total.passing,
+              total.accepted, total.failing, total.partial, total.notEvidenced, total.notApplicable);
   ImGui::SameLine(0, scaled(30.0f));
   ImGui::TextDisabled("posture computed %s", fleet.computedAt.c_str());
   ImGui::Separator();
@@ -119,7 +116,9 @@ void drawOverview(UiState& ui) {
   ImGui::Spacing();
   legend();
   ImGui::Spacing();
-  ImGui::TextDisabled("A control passes only when every mapped check passes on every reporting host; stale hosts do not count.");
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("%s", kPostureRules);
+  ImGui::PopTextWrapPos();
   ImGui::EndGroup();
   ImGui::Separator();
 

@@ -14,7 +14,7 @@ namespace {
 constexpr float kPi = 3.14159265f;
 
 // Draws the status shape in a square of the current line height and advances the cursor past it.
-enum class Shape { Disc, Cross, HalfDisc, Ring, Dash, Triangle };
+enum class Shape { Disc, Cross, HalfDisc, Ring, Dash, Triangle, Diamond };
 
 void shape(Shape s, ImU32 color) {
   const float size = ImGui::GetTextLineHeight();
@@ -35,6 +35,11 @@ void shape(Shape s, ImU32 color) {
       break;
     case Shape::Ring: draw->AddCircle(c, r, color, 16, 1.5f); break;
     case Shape::Dash: draw->AddLine(ImVec2(c.x - r, c.y), ImVec2(c.x + r, c.y), color, 2.0f); break;
+    case Shape::Diamond:  // outlined: accepted is neither a pass (disc) nor hidden
+      draw->AddQuad(ImVec2(c.x, c.y - r * 1.15f), ImVec2(c.x + r * 1.15f, c.y), ImVec2(c.x, c.y + r * 1.15f),
+                    ImVec2(c.x - r * 1.15f, c.y), color, 2.0f);
+      draw->AddCircleFilled(c, r * 0.3f, color, 8);
+      break;
     case Shape::Triangle:
       draw->AddTriangleFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r, c.y + r), ImVec2(c.x - r, c.y + r), color);
       break;
@@ -61,6 +66,7 @@ ImU32 statusColor(ControlStatus status) {
     case ControlStatus::Partial: return IM_COL32(240, 200, 60, 255);   // yellow
     case ControlStatus::NotEvidenced: return IM_COL32(165, 165, 165, 255);
     case ControlStatus::NotApplicable: return IM_COL32(105, 105, 105, 255);
+    case ControlStatus::Accepted: return IM_COL32(0, 158, 115, 255);  // bluish green, hollow diamond
   }
   return IM_COL32_WHITE;
 }
@@ -86,7 +92,7 @@ ImU32 severityColor(Severity severity) {
 }
 
 void statusBadge(ControlStatus status) {
-  static constexpr Shape shapes[] = {Shape::Disc, Shape::Cross, Shape::HalfDisc, Shape::Ring, Shape::Dash};
+  static constexpr Shape shapes[] = {Shape::Disc, Shape::Cross, Shape::HalfDisc, Shape::Ring, Shape::Dash, Shape::Diamond};
   labelled(shapes[static_cast<int>(status)], statusColor(status), label(status));
 }
 
@@ -110,6 +116,50 @@ bool requireFleet(const UiState& ui) {
   else
     ImGui::TextUnformatted("Loading data from the collector ...");
   return false;
+}
+
+bool requireIsms(const UiState& ui) {
+  if (!requireFleet(ui)) return false;
+  const auto& isms = ui.snapshot->isms;
+  if (!isms) {
+    ImGui::TextUnformatted("Loading the ISMS registers from the collector ...");
+    return false;
+  }
+  if (!isms->error.empty())
+    ImGui::TextColored(ImVec4(1.0f, 0.86f, 0.47f, 1.0f), "Not every register arrived: %s", isms->error.c_str());
+  return true;
+}
+
+void readOnlyNote(const char* how) { ImGui::TextDisabled("Read-only view. %s", how); }
+
+ImU32 riskLevelColor(RiskLevel level) {
+  switch (level) {
+    case RiskLevel::Critical: return IM_COL32(230, 97, 0, 255);   // vermillion
+    case RiskLevel::High: return IM_COL32(230, 159, 0, 255);      // orange
+    case RiskLevel::Medium: return IM_COL32(240, 228, 66, 255);   // yellow
+    case RiskLevel::Low: return IM_COL32(86, 180, 233, 255);      // sky blue
+  }
+  return IM_COL32_WHITE;
+}
+
+bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
+  if (!ImGui::BeginTable(id, static_cast<int>(columns.size()), flags)) return false;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  for (const auto& c : columns)
+    ImGui::TableSetupColumn(c.name, c.stretch > 0 ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_None, c.stretch);
+  ImGui::TableHeadersRow();
+  return true;
+}
+
+void flagChip(const char* text, ImU32 color) {
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float pad = scaled(3.0f);
+  ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + size.x + pad * 2, p.y + size.y), color, pad);
+  ImGui::GetWindowDrawList()->AddText(ImVec2(p.x + pad, p.y), IM_COL32(0, 0, 0, 255), text);
+  ImGui::Dummy(ImVec2(size.x + pad * 2, size.y));
 }
 
 ImU32 seriesColor(int series) {
@@ -198,6 +248,28 @@ void UiState::selectHost(const std::string& id) {
   provider.selectHost(id);
 }
 
+void UiState::updateIsms() {
+  const IsmsData* isms = snapshot ? snapshot->isms.get() : nullptr;
+  if (!isms) return;
+  if (isms != ismsFor) {
+    ismsFor = isms;
+    soaThemes.clear();
+    for (const auto& r : isms->soa.rows)
+      if (!r.theme.empty() && std::find(soaThemes.begin(), soaThemes.end(), r.theme) == soaThemes.end())
+        soaThemes.push_back(r.theme);
+    exceptionRows = exceptionOrder(isms->exceptions);
+    riskRows = riskOrder(isms->risks);
+    ncRows = ncOrder(isms->nonConformities);
+    soaKey.text = "\x01";  // forces the SoA filter below
+  }
+  SoaFilter filter{soaText, soaTheme > 0 && soaTheme <= static_cast<int>(soaThemes.size()) ? soaThemes[soaTheme - 1] : "",
+                   soaFlaggedOnly};
+  if (!(filter == soaKey)) {
+    soaKey = std::move(filter);
+    soaRows = filterSoa(isms->soa, soaKey);
+  }
+}
+
 void UiState::updateDerived() {
   const FleetData* fleet = snapshot ? snapshot->fleet.get() : nullptr;
   hosts.setData(snapshot ? snapshot->fleet : nullptr);
@@ -229,6 +301,7 @@ void UiState::updateDerived() {
     hostOrderFor = host;
     if (host) hostOrder = hostResultOrder(*host);
   }
+  updateIsms();
   const std::string key = std::string(findingFilter) + "|" + std::to_string(findingMinSeverity);
   if (fleet && key != findingsKey) {
     findingsKey = key;

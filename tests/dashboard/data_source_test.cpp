@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "dashboard/data_source.hpp"
+#include "dashboard/isms_snapshot.hpp"
 #include "dashboard/view_model.hpp"
 #include "tests/dashboard/fake_api.hpp"
 
@@ -22,6 +23,27 @@ struct Manual {
         source([this](const std::string& t) { return api(t); }, DataSourceOptions{std::chrono::hours(1), pageSize, "https://test:1", false},
                [this] { return now; }) {}
 };
+
+TEST(DataSource, AnIsmsRegisterMissingDoesNotMakeTheCollectorOffline) {
+  // An older collector without the ISMS API answers 404: the fleet views keep working, the ISMS views say why.
+  struct NoIsms {
+    FakeApi api{3};
+    Result<std::string> operator()(const std::string& t) {
+      if (t == "/api/v1/risks") return makeError("GET /api/v1/risks: HTTP 404 no such endpoint");
+      return api(t);
+    }
+  } fake;
+  DataSource source([&](const std::string& t) { return fake(t); }, DataSourceOptions{std::chrono::hours(1), 1000, "x", false},
+                    [] { return std::int64_t{1}; });
+  source.refreshNow();
+  const auto s = source.current();
+  EXPECT_TRUE(s->connection.connected);
+  ASSERT_TRUE(s->fleet);
+  ASSERT_TRUE(s->isms);
+  EXPECT_NE(s->isms->error.find("/api/v1/risks"), std::string::npos) << s->isms->error;
+  EXPECT_TRUE(s->isms->risks.empty());
+  EXPECT_EQ(s->isms->exceptions.rows.size(), 3u);  // the others still arrived
+}
 
 TEST(DataSource, StartsEmptyAndConnecting) {
   Manual m(3);
@@ -41,7 +63,7 @@ TEST(DataSource, RefreshFetchesEveryHostPageAndPublishesOneSnapshot) {
   EXPECT_TRUE(s->connection.connected);
   EXPECT_EQ(s->generation, 1u);
   EXPECT_EQ(s->fleet->hosts.size(), 2500u);
-  EXPECT_EQ(s->fleet->controls.size(), 4u);
+  EXPECT_EQ(s->fleet->controls.size(), 5u);
   EXPECT_EQ(s->fleet->themes.size(), 4u);
   EXPECT_EQ(s->fleet->hostsStale, 1);
   EXPECT_EQ(s->fleet->findings.controls.size(), 2u);
@@ -53,7 +75,16 @@ TEST(DataSource, RefreshFetchesEveryHostPageAndPublishesOneSnapshot) {
   EXPECT_EQ(c.id, "A.8.5");
   EXPECT_EQ(c.status, ControlStatus::Failing);
   EXPECT_EQ(c.iso2013Text, "A.9.4.2");
-  EXPECT_EQ(s->fleet->controls[3].iso2013Text, "new in 2022");
+  EXPECT_EQ(s->fleet->controls[4].iso2013Text, "new in 2022");
+  const auto& accepted = s->fleet->controls[3];  // failures covered by an exception: own status, never passing
+  EXPECT_EQ(accepted.status, ControlStatus::Accepted);
+  EXPECT_EQ(accepted.hostsAccepted, 1);
+  EXPECT_EQ(s->fleet->themes[3].accepted, 1);
+  EXPECT_EQ(s->fleet->themes[3].total(), 3);
+  ASSERT_TRUE(s->isms);  // the registers arrive in the same snapshot
+  EXPECT_TRUE(s->isms->error.empty()) << s->isms->error;
+  EXPECT_EQ(s->isms->soa.rows.size(), 3u);
+  EXPECT_EQ(s->isms->readiness.score, 2);
   EXPECT_EQ(s->fleet->hosts[9].lastSeenText, "never");
   EXPECT_EQ(s->fleet->hosts[9].lastSeen, 0);
 }

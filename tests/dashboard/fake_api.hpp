@@ -34,18 +34,21 @@ class FakeApi {
     controls.push_back({{"id", "A.8.24"}, {"theme", "Technological"}, {"title", "Use of cryptography"},
                         {"iso2013", {"A.10.1.1", "A.10.1.2"}}, {"status", "passing"}, {"checks", {"disk.encryption"}},
                         {"hosts", {{"passing", 3}, {"failing", 0}, {"error", 0}, {"stale", 0}, {"not_applicable", 0}}}});
+    controls.push_back({{"id", "A.8.8"}, {"theme", "Technological"}, {"title", "Management of technical vulnerabilities"},
+                        {"iso2013", {"A.12.6.1"}}, {"status", "accepted"}, {"checks", {"pkg.security_updates"}},
+                        {"hosts", {{"passing", 2}, {"failing", 0}, {"error", 0}, {"stale", 0}, {"not_applicable", 0}, {"accepted", 1}}}});
     controls.push_back({{"id", "A.7.4"}, {"theme", "Physical"}, {"title", "Physical security monitoring"},
                         {"iso2013", nlohmann::json::array()}, {"status", "partial"}, {"checks", {"x.y"}},
                         {"hosts", {{"passing", 1}, {"failing", 0}, {"error", 1}, {"stale", 1}, {"not_applicable", 0}}}});
     return {{"computed_at", "2026-11-23T09:00:00Z"},
             {"summary",
              {{"hosts", {{"total", 3}, {"online", 2}, {"stale", 1}}},
-              {"controls", {{"passing", 1}, {"failing", 1}, {"partial", 1}, {"not_evidenced", 1}, {"not_applicable", 0}}},
+              {"controls", {{"passing", 1}, {"failing", 1}, {"partial", 1}, {"not_evidenced", 1}, {"not_applicable", 0}, {"accepted", 1}}},
               {"themes",
                {{{"theme", "Organizational"}, {"passing", 0}, {"failing", 0}, {"partial", 0}, {"not_evidenced", 1}, {"not_applicable", 0}},
                 {{"theme", "People"}, {"passing", 0}, {"failing", 0}, {"partial", 0}, {"not_evidenced", 0}, {"not_applicable", 0}},
                 {{"theme", "Physical"}, {"passing", 0}, {"failing", 0}, {"partial", 1}, {"not_evidenced", 0}, {"not_applicable", 0}},
-                {{"theme", "Technological"}, {"passing", 1}, {"failing", 1}, {"partial", 0}, {"not_evidenced", 0}, {"not_applicable", 0}}}}}},
+                {{"theme", "Technological"}, {"passing", 1}, {"failing", 1}, {"partial", 0}, {"not_evidenced", 0}, {"not_applicable", 0}, {"accepted", 1}}}}}},
             {"controls", controls}};
   }
 
@@ -80,6 +83,59 @@ class FakeApi {
       {"day": "2026-11-22", "theme": "People", "passing": 0, "failing": 0, "partial": 0, "not_evidenced": 8, "not_applicable": 0},
       {"day": "2026-11-23", "theme": "Technological", "passing": 12, "failing": 3, "partial": 4, "not_evidenced": 15, "not_applicable": 0},
       {"day": "2026-11-23", "theme": "People", "passing": 1, "failing": 0, "partial": 0, "not_evidenced": 7, "not_applicable": 0}]})");
+  }
+
+  // The ISMS registers, shaped as collector/isms_json.cpp, soa.cpp and readiness.cpp write them (abridged).
+  static nlohmann::json soa() {
+    return nlohmann::json::parse(R"({"summary": {"controls": 3, "applicable": 2, "excluded": 1, "no_evidence": 1, "justification_missing": 1},
+      "controls": [
+        {"control": "A.5.1", "theme": "Organizational", "title": "Policies for information security", "applicable": true,
+         "justification": "", "implementation": "not_implemented", "owner": "", "reviewed_at": null, "manual_evidence": [],
+         "fleet": {"status": "not_evidenced", "checks": [], "evidenced": false}, "risks": [], "flags": ["no_evidence", "justification_missing", "not_reviewed"]},
+        {"control": "A.7.4", "theme": "Physical", "title": "Physical security monitoring", "applicable": false,
+         "justification": "cloud only: no premises", "implementation": "not_implemented", "owner": "ciso", "reviewed_at": "2026-11-01T00:00:00Z",
+         "manual_evidence": [], "fleet": {"status": "partial", "checks": [], "evidenced": false}, "risks": [], "flags": []},
+        {"control": "A.8.5", "theme": "Technological", "title": "Secure authentication", "applicable": true,
+         "justification": "all hosts", "implementation": "implemented", "owner": "ops", "reviewed_at": "2026-11-02T00:00:00Z",
+         "manual_evidence": [{"id": 1, "document": "policy", "location": "wiki", "date": "2026-10-01", "reviewer": "ciso"}],
+         "fleet": {"status": "failing", "checks": [{"check": "ssh.permit_root_login", "severity": "critical", "hosts_reporting": 3}], "evidenced": true},
+         "risks": [1], "flags": []}]})");
+  }
+  static nlohmann::json exceptions() {
+    return nlohmann::json::parse(R"({"expiring_within_30_days": 1, "exceptions": [
+      {"id": 1, "scope": "check", "host": "", "check": "pkg.security_updates", "control": "", "justification": "vendor freeze",
+       "approver": "ciso", "valid_from": "2026-11-01T00:00:00Z", "expires_at": "2027-03-01T00:00:00Z", "revoked_at": null, "state": "valid", "days_left": 98},
+      {"id": 2, "scope": "host_check", "host": "host-1", "check": "ssh.permit_root_login", "control": "", "justification": "legacy tool",
+       "approver": "cto", "valid_from": "2026-11-01T00:00:00Z", "expires_at": "2026-12-05T00:00:00Z", "revoked_at": null, "state": "valid", "days_left": 12},
+      {"id": 3, "scope": "control", "host": "", "check": "", "control": "A.8.8", "justification": "old",
+       "approver": "cto", "valid_from": "2026-01-01T00:00:00Z", "expires_at": "2026-02-01T00:00:00Z", "revoked_at": null, "state": "expired", "days_left": 0}]})");
+  }
+  static nlohmann::json risks() {
+    return nlohmann::json::parse(R"({"bands": [], "risks": [
+      {"id": 1, "title": "Root login over SSH", "likelihood": 4, "impact": 5, "score": 20, "level": "critical", "treatment": "mitigate",
+       "controls": ["A.8.5"], "owner": "ops", "due_date": "2026-12-31", "residual_score": 6, "treatment_effective": false,
+       "failing_controls": ["A.8.5"], "flag": "treatment not effective"},
+      {"id": 2, "title": "Laptop theft", "likelihood": 2, "impact": 3, "score": 6, "level": "medium", "treatment": "accept",
+       "controls": [], "owner": "it", "due_date": null, "residual_score": null, "treatment_effective": true, "failing_controls": []}]})");
+  }
+  static nlohmann::json nonConformities() {
+    return nlohmann::json::parse(R"({"open": 2, "overdue": 1, "nonconformities": [
+      {"id": 1, "kind": "minor", "state": "closed", "title": "Old finding", "control": "A.5.1", "corrective_action": "", "action_owner": "",
+       "action_due": null, "reopen_count": 0, "overdue": false},
+      {"id": 2, "kind": "major", "state": "corrective_action", "title": "Root login allowed", "control": "A.8.5",
+       "corrective_action": "disable it", "action_owner": "ops", "action_due": "2026-11-01", "reopen_count": 1, "overdue": true},
+      {"id": 3, "kind": "ofi", "state": "open", "title": "Stale hosts", "control": "A.8.16", "corrective_action": "", "action_owner": "",
+       "action_due": null, "reopen_count": 0, "overdue": false}]})");
+  }
+  static nlohmann::json readiness() {
+    return nlohmann::json::parse(R"({"score": 2, "max_score": 3, "level": "high_risk", "assessment": "High risk: significant work needed", "bands": [],
+      "items": [
+        {"id": "program.scope", "area": "ISMS program", "title": "ISMS scope and objectives defined", "basis": "attestation", "met": true,
+         "note": "attested", "stale": false, "attestation": {"item": "program.scope", "met": true, "attested_by": "ciso", "evidence_ref": "DOC-1", "attested_at": "2026-10-01"}},
+        {"id": "program.continuity", "area": "ISMS program", "title": "Business continuity plan", "basis": "attestation", "met": false,
+         "note": "attestation older than 12 months", "stale": true, "attestation": {"item": "program.continuity", "met": true, "attested_by": "ciso", "evidence_ref": "BCP", "attested_at": "2025-01-01"}},
+        {"id": "access.mfa", "area": "Access control", "title": "Multi-factor authentication enabled", "basis": "fleet", "met": true,
+         "note": "3 of 3 hosts pass", "evidence": {"checks": ["ssh.mfa_required", "pam.mfa_module"], "hosts_in_scope": 3, "hosts_passing": 3, "threshold": 0.95}}]})");
   }
 
   Result<std::string> operator()(const std::string& target) {
@@ -119,6 +175,11 @@ class FakeApi {
       return c.dump();
     }
     if (target == "/api/v1/findings") return findings().dump();
+    if (target == "/api/v1/soa") return soa().dump();
+    if (target == "/api/v1/exceptions") return exceptions().dump();
+    if (target == "/api/v1/risks") return risks().dump();
+    if (target == "/api/v1/nonconformities") return nonConformities().dump();
+    if (target == "/api/v1/readiness") return readiness().dump();
     if (target == "/api/v1/history") return history().dump();
     if (text::startsWith(target, "/api/v1/history?control=")) {
       const auto id = target.substr(target.find('=') + 1);

@@ -14,7 +14,9 @@
 
 #include "bench/collector_load.hpp"
 #include "common/catalog.hpp"
+#include "common/clock.hpp"
 #include "common/text.hpp"
+#include "dashboard/isms_view_model.hpp"
 #include "dashboard/options.hpp"
 
 namespace annexa::dashboard {
@@ -57,6 +59,11 @@ double differingFraction(const Image& a, const Image& b) {
   for (std::size_t i = 0; i < a.rgb.size(); i += 3)
     differ += a.rgb[i] != b.rgb[i] || a.rgb[i + 1] != b.rgb[i + 1] || a.rgb[i + 2] != b.rgb[i + 2];
   return static_cast<double>(differ) / static_cast<double>(a.rgb.size() / 3);
+}
+
+std::string exceptionOrderFront(const ExceptionRegister& reg) {
+  const auto order = exceptionOrder(reg);
+  return order.empty() ? std::string() : reg.rows[order.front()].target;
 }
 
 class RenderTest : public ::testing::Test {
@@ -117,6 +124,75 @@ class RenderTest : public ::testing::Test {
     }
   }
 
+  // The operator (admin) connection of the data dir: for writing the ISMS registers as an operator would.
+  std::unique_ptr<HttpsClient> adminClient(std::uint16_t port) {
+    auto cert = readTextFile(data() / "operators" / "admin.crt");
+    auto key = readTextFile(data() / "operators" / "admin.key");
+    auto ca = readTextFile(data() / "ca.crt");
+    EXPECT_TRUE(cert && key && ca);
+    return std::make_unique<HttpsClient>(ServerEndpoint{"127.0.0.1", port},
+                                         ClientTls{ca ? *ca : "", "", cert ? *cert : "", key ? *key : ""});
+  }
+
+  nlohmann::json call(HttpsClient& client, const std::string& method, const std::string& target, const nlohmann::json& body,
+                      int expectStatus) {
+    auto response = client.request(method, target, body.is_null() ? std::string() : body.dump());
+    EXPECT_TRUE(response) << method << " " << target << ": " << (response ? "" : response.error());
+    if (!response) return {};
+    EXPECT_EQ(response->status, expectStatus) << method << " " << target << ": " << response->body;
+    return nlohmann::json::parse(response->body, nullptr, false);
+  }
+
+  // Fills every register through the API: an exception on a failing control (so the posture shows ACCEPTED),
+  // one expiring within 30 days, one revoked; a risk on that control; the NC proposals plus one overdue NC;
+  // an excluded SoA row; an attestation. Returns the control the exception covers.
+  std::string fillIsms(std::uint16_t port) {
+    auto client = adminClient(port);
+    const auto posture = [&] { return parsePosture(call(*client, "GET", "/api/v1/posture", nullptr, 200).dump()); };
+    const auto before = posture();
+    EXPECT_TRUE(before);
+    if (!before) return {};
+    const auto day = [](int days) { return formatRfc3339(unixNow() + static_cast<std::int64_t>(days) * 86400).substr(0, 10); };
+    // Accept the failures of failing controls until one becomes ACCEPTED (a host with a failure and an error on
+    // the same control leaves it PARTIAL once the failure is accepted).
+    std::string failing;
+    for (const auto& c : before->controls) {
+      if (!failing.empty() || c.status != ControlStatus::Failing || c.hostsError > 0 || c.id == "A.8.5") continue;
+      call(*client, "POST", "/api/v1/exceptions",
+           {{"scope", "control"}, {"control", c.id}, {"justification", "compensating control: bastion only"},
+            {"approver", "ciso"}, {"expires_at", day(200)}}, 201);
+      const auto after = posture();
+      for (const auto& a : after ? after->controls : std::vector<ControlRow>{})
+        if (a.id == c.id && a.status == ControlStatus::Accepted) failing = c.id;
+    }
+    EXPECT_FALSE(failing.empty()) << "no control of the simulated fleet became accepted";
+    call(*client, "POST", "/api/v1/exceptions",
+         {{"scope", "check"}, {"check", "ssh.permit_root_login"}, {"justification", "migration of the backup robot"},
+          {"approver", "cto"}, {"expires_at", day(10)}}, 201);
+    const auto revoked = call(*client, "POST", "/api/v1/exceptions",
+                              {{"scope", "check"}, {"check", "auth.password_quality"}, {"justification", "pilot"},
+                               {"approver", "cto"}, {"expires_at", day(90)}}, 201);
+    call(*client, "POST", "/api/v1/exceptions/" + std::to_string(revoked.value("id", 0)) + "/revoke", nullptr, 200);
+    call(*client, "POST", "/api/v1/risks",
+         {{"title", "Unauthorised access through weak SSH configuration"}, {"likelihood", 4}, {"impact", 5},
+          {"treatment", "mitigate"}, {"controls", nlohmann::json::array({"A.8.5", failing})}, {"owner", "ops"}, {"due_date", day(60)}}, 201);
+    call(*client, "POST", "/api/v1/risks",
+         {{"title", "Loss of a laptop"}, {"likelihood", 2}, {"impact", 2}, {"treatment", "accept"}, {"owner", "it"}}, 201);
+    call(*client, "POST", "/api/v1/nonconformities/proposals", nullptr, 201);
+    const auto nc = call(*client, "POST", "/api/v1/nonconformities",
+                         {{"title", "Root login allowed on web servers"}, {"kind", "major"}, {"control", "A.8.5"}}, 201);
+    const auto ncPath = "/api/v1/nonconformities/" + std::to_string(nc.value("id", 0)) + "/transition";
+    call(*client, "POST", ncPath, {{"to", "root_cause"}, {"root_cause", "image default"}}, 200);
+    call(*client, "POST", ncPath,
+         {{"to", "corrective_action"}, {"corrective_action", "harden the image"}, {"action_owner", "ops"},
+          {"action_due", day(-3)}}, 200);
+    call(*client, "PUT", "/api/v1/soa/A.7.4", {{"applicable", false}, {"justification", "cloud only: no premises"}}, 200);
+    call(*client, "PUT", "/api/v1/soa/A.5.1", {{"owner", "ciso"}, {"implementation", "implemented"}}, 200);
+    call(*client, "PUT", "/api/v1/readiness/program.scope",
+         {{"attested_by", "ciso"}, {"evidence_ref", "ISMS-SCOPE-v3"}, {"met", true}}, 200);
+    return failing;
+  }
+
   // Runs the dashboard under xvfb-run; returns the exit status text ("" on success) and the output.
   Result<std::string> screenshot(std::uint16_t port, const std::string& view, const fs::path& png, int timeoutSeconds) {
     return bench::runCommand({xvfbRun_, "-a", "-s", "-screen 0 1280x1024x24", ANNEXA_DASHBOARD_BINARY, "--data",
@@ -135,6 +211,72 @@ TEST_F(RenderTest, EveryViewRendersADistinctNonBlankPng) {
   ASSERT_NE(port, 0);
   fillWithAgents(port, 12);
   if (HasFatalFailure()) return;
+  const auto accepted = fillIsms(port);
+  if (HasFailure()) return;
+
+  {  // The registers as this collector writes them parse into what the views show.
+    ConnectionConfig config{"https://127.0.0.1:" + std::to_string(port), data() / "operators" / "admin.crt",
+                            data() / "operators" / "admin.key", data() / "ca.crt", {}};
+    auto fetch = makeHttpsFetch(config);
+    ASSERT_TRUE(fetch) << fetch.error();
+    auto posture = parsePosture(*(*fetch)("/api/v1/posture"));
+    ASSERT_TRUE(posture) << posture.error();
+    const auto control = std::find_if(posture->controls.begin(), posture->controls.end(),
+                                      [&](const ControlRow& c) { return c.id == accepted; });
+    ASSERT_NE(control, posture->controls.end());
+    EXPECT_GT(control->hostsAccepted, 0);
+    EXPECT_EQ(control->hostsFailing, 0);
+    EXPECT_EQ(control->status, ControlStatus::Accepted);  // its own status: not passing, not hidden
+    int acceptedThemes = 0;
+    for (const auto& t : posture->themes) acceptedThemes += t.accepted;
+    EXPECT_GE(acceptedThemes, 1);
+
+    auto soa = parseSoa(*(*fetch)("/api/v1/soa"));
+    ASSERT_TRUE(soa) << soa.error();
+    ASSERT_EQ(soa->rows.size(), 93u);
+    EXPECT_EQ(soa->excluded, 1);
+    const auto physical = std::find_if(soa->rows.begin(), soa->rows.end(), [](const SoaRow& r) { return r.control == "A.7.4"; });
+    ASSERT_NE(physical, soa->rows.end());
+    EXPECT_FALSE(physical->applicable);
+    EXPECT_EQ(physical->justification, "cloud only: no premises");
+    EXPECT_EQ(soa->rows[0].owner, "ciso");
+    EXPECT_EQ(soa->rows[0].implementation, "implemented");
+    EXPECT_GT(soa->noEvidence, 0);  // organisational controls: applicable, nothing evidences them yet
+
+    auto exceptions = parseExceptions(*(*fetch)("/api/v1/exceptions"));
+    ASSERT_TRUE(exceptions) << exceptions.error();
+    ASSERT_GE(exceptions->rows.size(), 3u);
+    EXPECT_EQ(exceptions->expiringWithin30Days, 1);
+    EXPECT_EQ(exceptions->rows[exceptions->rows.size() - 3].target, accepted);
+    EXPECT_EQ(exceptions->rows.back().state, ExceptionState::Revoked);
+    EXPECT_EQ(exceptionOrderFront(*exceptions), "ssh.permit_root_login");
+
+    auto risks = parseRisks(*(*fetch)("/api/v1/risks"));
+    ASSERT_TRUE(risks) << risks.error();
+    ASSERT_EQ(risks->size(), 2u);
+    EXPECT_EQ((*risks)[0].score, 20);
+    EXPECT_EQ((*risks)[0].level, RiskLevel::Critical);
+    EXPECT_EQ((*risks)[1].level, RiskLevel::Low);
+
+    auto ncs = parseNonConformities(*(*fetch)("/api/v1/nonconformities"));
+    ASSERT_TRUE(ncs) << ncs.error();
+    ASSERT_GE(ncs->rows.size(), 2u);
+    EXPECT_GE(ncs->overdue, 1);
+    const auto& manual = ncs->rows.back();
+    EXPECT_EQ(manual.kind, NcKind::Major);
+    EXPECT_EQ(manual.state, "corrective_action");
+    EXPECT_EQ(manual.actionOwner, "ops");
+    EXPECT_TRUE(manual.overdue);
+
+    auto readiness = parseReadiness(*(*fetch)("/api/v1/readiness"));
+    ASSERT_TRUE(readiness) << readiness.error();
+    EXPECT_EQ(readiness->maxScore, 27);
+    EXPECT_EQ(readiness->areas.size(), 7u);
+    EXPECT_GE(readiness->score, 1);
+    EXPECT_FALSE(readiness->assessment.empty());
+    EXPECT_EQ(readiness->areas[0].items[0].evidence.rfind("attested by ciso: ISMS-SCOPE-v3", 0), 0u)
+        << readiness->areas[0].items[0].evidence;
+  }
 
   std::vector<std::pair<std::string, Image>> images;
   for (const auto view : kAllViews) {

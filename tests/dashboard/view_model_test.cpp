@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "dashboard/data_source.hpp"
 #include "dashboard/view_model.hpp"
 #include "tests/dashboard/fake_api.hpp"
@@ -113,19 +115,22 @@ TEST(HostTable, TenThousandHostsSortQuickly) {
 TEST(ControlTable, FiltersByTextAnd2013IdAndStatus) {
   ControlTableModel model;
   model.setData(fleetOf(1));
-  EXPECT_EQ(model.rows().size(), 4u);
+  EXPECT_EQ(model.rows().size(), 5u);
   model.setFilter("a.10.1");  // a 2013 id
   ASSERT_EQ(model.rows().size(), 1u);
   EXPECT_EQ(model.control(model.rows()[0]).id, "A.8.24");
   model.setFilter("technological");
-  EXPECT_EQ(model.rows().size(), 2u);
+  EXPECT_EQ(model.rows().size(), 3u);
   model.setStatusShown(ControlStatus::Passing, false);
+  ASSERT_EQ(model.rows().size(), 2u);  // hiding passing does not hide accepted
+  model.setStatusShown(ControlStatus::Accepted, false);
   ASSERT_EQ(model.rows().size(), 1u);
   EXPECT_EQ(model.control(model.rows()[0]).id, "A.8.5");
   model.setFilter("");
   model.setStatusShown(ControlStatus::Passing, true);
+  model.setStatusShown(ControlStatus::Accepted, true);
   model.setStatusShown(ControlStatus::NotEvidenced, false);
-  EXPECT_EQ(model.rows().size(), 3u);
+  EXPECT_EQ(model.rows().size(), 4u);
   const auto rebuilds = model.rebuilds();
   (void)model.rows();
   EXPECT_EQ(model.rebuilds(), rebuilds);
@@ -212,7 +217,18 @@ TEST(Snapshot, StatusLabelsAreTextNotJustColour) {
   EXPECT_EQ(label(ControlStatus::Passing), "PASS");
   EXPECT_EQ(label(ControlStatus::Failing), "FAIL");
   EXPECT_EQ(label(ControlStatus::NotEvidenced), "NO EVIDENCE");
+  EXPECT_EQ(label(ControlStatus::Accepted), "ACCEPTED");
+  EXPECT_EQ(parseControlStatus("accepted"), ControlStatus::Accepted);
   EXPECT_EQ(parseControlStatus("something new"), ControlStatus::NotEvidenced);  // never a pass by accident
+  // Every status has its own label, and the overview's list of statuses holds each once.
+  std::set<std::string_view> labels;
+  for (const auto s : kAllControlStatuses) labels.insert(label(s));
+  EXPECT_EQ(labels.size(), 6u);
+  ThemeCounts t{"T", 1, 2, 3, 4, 5, 6};
+  int sum = 0;
+  for (const auto s : kAllControlStatuses) sum += t.count(s);
+  EXPECT_EQ(sum, t.total());
+  EXPECT_EQ(t.count(ControlStatus::Accepted), 6);
   EXPECT_EQ(parseResultStatus("weird"), ResultStatus::Error);
 }
 

@@ -53,7 +53,8 @@ TEST(Views, EveryViewDrawsFromALoadedSnapshot) {
   UiState ui(provider);
   ui.selectedHost = "host-1";
   ui.selectedControl = "A.8.5";
-  for (auto* draw : {&drawOverview, &drawAnnexA, &drawHosts, &drawHostDetail, &drawFindings, &drawTrends})
+  for (auto* draw : {&drawOverview, &drawAnnexA, &drawHosts, &drawHostDetail, &drawFindings, &drawTrends, &drawSoa, &drawExceptions,
+                     &drawRisks, &drawNonConformities, &drawReadiness})
     for (int i = 0; i < 3; ++i) imgui.frame(ui, draw);
   EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 100);
 }
@@ -62,7 +63,8 @@ TEST(Views, EveryViewCopesWithNoDataYet) {
   HeadlessImGui imgui;
   FixedProvider provider(std::make_shared<Snapshot>());
   UiState ui(provider);
-  for (auto* draw : {&drawOverview, &drawAnnexA, &drawHosts, &drawHostDetail, &drawFindings, &drawTrends})
+  for (auto* draw : {&drawOverview, &drawAnnexA, &drawHosts, &drawHostDetail, &drawFindings, &drawTrends, &drawSoa, &drawExceptions,
+                     &drawRisks, &drawNonConformities, &drawReadiness})
     imgui.frame(ui, draw);
   SUCCEED();
 }

@@ -1,0 +1,199 @@
+#include "dashboard/isms_snapshot.hpp"
+
+#include <algorithm>
+
+#include "common/text.hpp"
+#include "dashboard/json_read.hpp"
+
+namespace annexa::dashboard {
+namespace {
+
+using namespace json_read;
+
+std::string day(const std::string& rfc3339) { return rfc3339.substr(0, 10); }
+
+std::string exceptionTarget(const json& e) {
+  const auto scope = str(e, "scope");
+  if (scope == "host_check") return str(e, "host") + " / " + str(e, "check");
+  if (scope == "control") return str(e, "control");
+  return str(e, "check");
+}
+
+std::string readinessEvidence(const json& item, bool computed) {
+  if (computed) {
+    const auto& ev = object(item, "evidence");
+    return std::to_string(num(ev, "hosts_passing")) + " of " + std::to_string(num(ev, "hosts_in_scope")) +
+           " hosts pass " + text::join(strings(ev, "checks"), ", ");
+  }
+  const auto it = item.find("attestation");
+  if (it == item.end() || !it->is_object()) return "no attestation recorded";
+  return "attested by " + str(*it, "attested_by") + ": " + str(*it, "evidence_ref") + " (" + str(*it, "attested_at") + ")";
+}
+
+}  // namespace
+
+ExceptionState parseExceptionState(std::string_view t) {
+  if (t == "valid") return ExceptionState::Valid;
+  if (t == "scheduled") return ExceptionState::Scheduled;
+  if (t == "revoked") return ExceptionState::Revoked;
+  return ExceptionState::Expired;
+}
+
+std::string_view label(ExceptionState s) {
+  switch (s) {
+    case ExceptionState::Valid: return "valid";
+    case ExceptionState::Scheduled: return "scheduled";
+    case ExceptionState::Expired: return "expired";
+    case ExceptionState::Revoked: return "revoked";
+  }
+  return "?";
+}
+
+RiskLevel parseRiskLevel(std::string_view t) {
+  if (t == "low") return RiskLevel::Low;
+  if (t == "medium") return RiskLevel::Medium;
+  if (t == "high") return RiskLevel::High;
+  return RiskLevel::Critical;
+}
+
+std::string_view label(RiskLevel l) {
+  switch (l) {
+    case RiskLevel::Low: return "low";
+    case RiskLevel::Medium: return "medium";
+    case RiskLevel::High: return "high";
+    case RiskLevel::Critical: return "critical";
+  }
+  return "?";
+}
+
+NcKind parseNcKind(std::string_view t) {
+  if (t == "minor") return NcKind::Minor;
+  if (t == "ofi") return NcKind::Ofi;
+  return NcKind::Major;
+}
+
+std::string_view label(NcKind k) {
+  switch (k) {
+    case NcKind::Major: return "MAJOR";
+    case NcKind::Minor: return "MINOR";
+    case NcKind::Ofi: return "OFI";
+  }
+  return "?";
+}
+
+Result<SoaRegister> parseSoa(std::string_view text) {
+  return parseWith<SoaRegister>(text, "/api/v1/soa", [](const json& doc) -> Result<SoaRegister> {
+    SoaRegister soa;
+    const auto& summary = object(doc, "summary");
+    soa.applicable = num(summary, "applicable");
+    soa.excluded = num(summary, "excluded");
+    soa.noEvidence = num(summary, "no_evidence");
+    soa.justificationMissing = num(summary, "justification_missing");
+    for (const auto& c : array(doc, "controls")) {
+      SoaRow row;
+      row.control = str(c, "control");
+      row.theme = str(c, "theme");
+      row.title = str(c, "title");
+      row.applicable = flag(c, "applicable");
+      row.justification = str(c, "justification");
+      row.implementation = str(c, "implementation");
+      row.owner = str(c, "owner");
+      row.reviewedAt = day(str(c, "reviewed_at"));
+      const auto& fleet = object(c, "fleet");
+      row.fleetStatus = parseControlStatus(str(fleet, "status"));
+      row.fleetEvidenced = flag(fleet, "evidenced");
+      row.checks = static_cast<int>(array(fleet, "checks").size());
+      row.manualEvidence = static_cast<int>(array(c, "manual_evidence").size());
+      for (const auto& r : array(c, "risks"))
+        if (r.is_number_integer()) row.risks.push_back(r.get<std::int64_t>());
+      for (const auto& f : strings(c, "flags")) {
+        row.noEvidence = row.noEvidence || f == "no_evidence";
+        row.justificationMissing = row.justificationMissing || f == "justification_missing";
+        row.notReviewed = row.notReviewed || f == "not_reviewed";
+      }
+      soa.rows.push_back(std::move(row));
+    }
+    if (soa.rows.empty()) return makeError("/api/v1/soa: no controls");
+    return soa;
+  });
+}
+
+Result<ExceptionRegister> parseExceptions(std::string_view text) {
+  return parseWith<ExceptionRegister>(text, "/api/v1/exceptions", [](const json& doc) -> Result<ExceptionRegister> {
+    ExceptionRegister reg;
+    reg.expiringWithin30Days = num(doc, "expiring_within_30_days");
+    for (const auto& e : array(doc, "exceptions"))
+      reg.rows.push_back({num64(e, "id"), str(e, "scope"), exceptionTarget(e), str(e, "justification"),
+                          str(e, "approver"), day(str(e, "valid_from")), day(str(e, "expires_at")),
+                          parseExceptionState(str(e, "state")), num(e, "days_left")});
+    return reg;
+  });
+}
+
+Result<std::vector<RiskRow>> parseRisks(std::string_view text) {
+  return parseWith<std::vector<RiskRow>>(text, "/api/v1/risks", [](const json& doc) -> Result<std::vector<RiskRow>> {
+    std::vector<RiskRow> risks;
+    for (const auto& r : array(doc, "risks")) {
+      RiskRow row;
+      row.id = num64(r, "id");
+      row.title = str(r, "title");
+      row.likelihood = num(r, "likelihood");
+      row.impact = num(r, "impact");
+      row.score = num(r, "score");
+      row.level = parseRiskLevel(str(r, "level"));
+      row.treatment = str(r, "treatment");
+      row.controls = strings(r, "controls");
+      row.controlsText = text::join(row.controls, ", ");
+      row.failingControls = strings(r, "failing_controls");
+      const auto effective = r.find("treatment_effective");
+      row.treatmentEffective = effective == r.end() || !effective->is_boolean() || effective->get<bool>();
+      row.owner = str(r, "owner");
+      row.dueDate = str(r, "due_date");
+      row.residualScore = num(r, "residual_score");
+      risks.push_back(std::move(row));
+    }
+    return risks;
+  });
+}
+
+Result<NcRegister> parseNonConformities(std::string_view text) {
+  return parseWith<NcRegister>(text, "/api/v1/nonconformities", [](const json& doc) -> Result<NcRegister> {
+    NcRegister reg;
+    reg.open = num(doc, "open");
+    reg.overdue = num(doc, "overdue");
+    for (const auto& n : array(doc, "nonconformities"))
+      reg.rows.push_back({num64(n, "id"), parseNcKind(str(n, "kind")), str(n, "state"), str(n, "title"),
+                          str(n, "control"), str(n, "corrective_action"), str(n, "action_owner"), str(n, "action_due"),
+                          flag(n, "overdue"), num(n, "reopen_count")});
+    return reg;
+  });
+}
+
+Result<Readiness> parseReadiness(std::string_view text) {
+  return parseWith<Readiness>(text, "/api/v1/readiness", [](const json& doc) -> Result<Readiness> {
+    Readiness r;
+    r.score = num(doc, "score");
+    r.maxScore = num(doc, "max_score");
+    r.level = str(doc, "level");
+    r.assessment = str(doc, "assessment");
+    for (const auto& i : array(doc, "items")) {
+      ReadinessItem item;
+      item.id = str(i, "id");
+      item.area = str(i, "area");
+      item.title = str(i, "title");
+      item.computed = str(i, "basis") == "fleet";
+      item.met = flag(i, "met");
+      item.stale = flag(i, "stale");
+      item.note = str(i, "note");
+      item.evidence = readinessEvidence(i, item.computed);
+      auto area = std::find_if(r.areas.begin(), r.areas.end(), [&](const ReadinessArea& a) { return a.name == item.area; });
+      if (area == r.areas.end()) area = r.areas.insert(r.areas.end(), ReadinessArea{item.area, 0, {}});
+      area->met += item.met ? 1 : 0;
+      area->items.push_back(std::move(item));
+    }
+    if (r.areas.empty()) return makeError("/api/v1/readiness: no items");
+    return r;
+  });
+}
+
+}  // namespace annexa::dashboard
