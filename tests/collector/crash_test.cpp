@@ -127,7 +127,7 @@ class CollectorCrashTest : public ::testing::Test {
 
 TEST_F(CollectorCrashTest, ReportsSurviveSigkillAndAreStoredExactlyOnce) {
   constexpr int kAgents = 4;
-  constexpr int kReportsEach = 60;
+  constexpr int kReportsEach = 30;
   collectorOnce({"init"});
   const auto token = nlohmann::json::parse(
       collectorOnce({"token", "create", "--uses", std::to_string(kAgents), "--format", "json"})).at("token");
