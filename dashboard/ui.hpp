@@ -2,6 +2,7 @@
 // (status badges with a shape and a word, charts drawn with ImDrawList). Each view lives in its own file.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -106,6 +107,8 @@ struct TableColumn {
   float stretch = 0.0f;
 };
 bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns);
+// Draws only the rows in view (ImGuiListClipper; every row one line high): `draw` gets each visible row's index.
+void clippedRows(const std::vector<std::uint32_t>& rows, const std::function<void(std::uint32_t)>& draw);
 // A word on a coloured rounded box (flags such as "NO EVIDENCE", "OVERDUE").
 void flagChip(const char* text, ImU32 color);
 // A line chart: one polyline per series, each with its own marker shape; legend underneath.

@@ -24,7 +24,7 @@ void drawExceptions(UiState& ui) {
                                          {"Valid from"}, {"Expires"}}))
     return;
   const ImVec4 grey = ImGui::GetStyle().Colors[ImGuiCol_TextDisabled];
-  for (const auto index : ui.exceptionRows) {
+  clippedRows(ui.exceptionRows, [&](std::uint32_t index) {  // one line per row: a register of thousands stays smooth
     const auto& e = reg.rows[index];
     const bool soon = expiringSoon(e);
     const bool greyed = inactive(e);
@@ -51,7 +51,7 @@ void drawExceptions(UiState& ui) {
     if (e.state == ExceptionState::Valid) ImGui::Text("%s (%d d)", e.expiresAt.c_str(), e.daysLeft);
     else ImGui::TextUnformatted(e.expiresAt.c_str());
     if (greyed) ImGui::PopStyleColor();
-  }
+  });
   ImGui::EndTable();
 }
 

@@ -229,7 +229,7 @@ Chart themeTrend(const std::vector<ThemeDay>& history) {
   for (const auto& theme : themes) chart.series.push_back({theme, std::vector<float>(chart.days.size(), 0.0f)});
   for (const auto& d : history) {
     const auto s = static_cast<std::size_t>(std::find(themes.begin(), themes.end(), d.theme) - themes.begin());
-    const int total = d.passing + d.failing + d.partial + d.notEvidenced + d.notApplicable;
+    const int total = d.passing + d.failing + d.partial + d.notEvidenced + d.notApplicable + d.accepted;
     chart.series[s].values[dayIndex[d.day]] = total > 0 ? 100.0f * static_cast<float>(d.passing) / static_cast<float>(total) : 0.0f;
   }
   chart.maxValue = 100.0f;

@@ -120,7 +120,7 @@ struct Chart {
   std::vector<Series> series;
   float maxValue = 0;
 };
-// Per theme: the share of its controls passing (0–100 %) each day.
+// Per theme: the share of its controls passing (0–100 %) each day; accepted controls count, but not as passing.
 Chart themeTrend(const std::vector<ThemeDay>& history);
 // One control: hosts passing and failing each day.
 Chart controlTrend(const ControlHistory& history);

@@ -53,7 +53,7 @@ void drawNonConformities(UiState& ui) {
   if (!beginRegisterTable("ncs", {{"ID"}, {"Kind"}, {"Title", 1.0f}, {"Control"}, {"State"}, {"Corrective action owner"},
                                   {"Due"}, {"Overdue"}}))
     return;
-  for (const auto index : ui.ncRows) {
+  clippedRows(ui.ncRows, [&](std::uint32_t index) {  // one line per row: a register of thousands stays smooth
     const auto& n = reg.rows[index];
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -78,7 +78,7 @@ void drawNonConformities(UiState& ui) {
     ImGui::TableNextColumn();
     if (n.overdue) flagChip("OVERDUE", statusColor(ControlStatus::Failing));
     else ImGui::TextDisabled("no");
-  }
+  });
   ImGui::EndTable();
 }
 

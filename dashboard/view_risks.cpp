@@ -27,7 +27,7 @@ void drawRisks(UiState& ui) {
   if (!beginRegisterTable("risks", {{"ID"}, {"Risk", 1.0f}, {"Score (L x I)"}, {"Treatment"}, {"Controls"}, {"Effective"},
                                     {"Owner"}, {"Due"}}))
     return;
-  for (const auto index : ui.riskRows) {
+  clippedRows(ui.riskRows, [&](std::uint32_t index) {  // one line per row: a register of thousands stays smooth
     const auto& r = risks[index];
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -59,7 +59,7 @@ void drawRisks(UiState& ui) {
     ImGui::TextUnformatted(r.owner.empty() ? "-" : r.owner.c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(r.dueDate.empty() ? "-" : r.dueDate.c_str());
-  }
+  });
   ImGui::EndTable();
 }
 

@@ -38,47 +38,43 @@ void drawSoa(UiState& ui) {
   if (!beginRegisterTable("soa", {{"Control"}, {"Title", 1.2f}, {"Applicable"}, {"Justification", 1.4f}, {"Implementation"},
                                   {"Owner"}, {"Fleet evidence"}, {"Manual"}, {"Flags"}}))
     return;
-  ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(ui.soaRows.size()));
-  while (clipper.Step()) {
-    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      const auto& r = soa.rows[ui.soaRows[static_cast<std::size_t>(i)]];
-      ImGui::TableNextRow();
-      if (r.noEvidence) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(90, 40, 0, 110));
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.control.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.title.c_str());
-      ImGui::TableNextColumn();
-      if (r.applicable) ImGui::TextUnformatted("yes");
-      else ImGui::TextDisabled("excluded");
-      ImGui::TableNextColumn();
-      if (r.justification.empty()) ImGui::TextDisabled("-");
-      else ImGui::TextUnformatted(r.justification.c_str());
-      if (!r.justification.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.justification.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(r.implementation.c_str());
-      ImGui::TableNextColumn();
-      if (r.owner.empty()) ImGui::TextDisabled("-");
-      else ImGui::TextUnformatted(r.owner.c_str());
-      ImGui::TableNextColumn();
-      statusBadge(r.fleetStatus);
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", r.manualEvidence);
-      ImGui::TableNextColumn();
-      if (r.noEvidence) {
-        flagChip("NO EVIDENCE", statusColor(ControlStatus::Failing));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Applicable, but no host reports a mapped check and no manual evidence is recorded.");
-        ImGui::SameLine();
-      }
-      if (r.notReviewed) ImGui::TextDisabled("not reviewed");
-      else ImGui::TextDisabled("reviewed %s", r.reviewedAt.c_str());
-      if (r.justificationMissing) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("no justification");
-      }
+  clippedRows(ui.soaRows, [&](std::uint32_t index) {
+    const auto& r = soa.rows[index];
+    ImGui::TableNextRow();
+    if (r.noEvidence) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(90, 40, 0, 110));
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(r.control.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(r.title.c_str());
+    ImGui::TableNextColumn();
+    if (r.applicable) ImGui::TextUnformatted("yes");
+    else ImGui::TextDisabled("excluded");
+    ImGui::TableNextColumn();
+    if (r.justification.empty()) ImGui::TextDisabled("-");
+    else ImGui::TextUnformatted(r.justification.c_str());
+    if (!r.justification.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r.justification.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(r.implementation.c_str());
+    ImGui::TableNextColumn();
+    if (r.owner.empty()) ImGui::TextDisabled("-");
+    else ImGui::TextUnformatted(r.owner.c_str());
+    ImGui::TableNextColumn();
+    statusBadge(r.fleetStatus);
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", r.manualEvidence);
+    ImGui::TableNextColumn();
+    if (r.noEvidence) {
+      flagChip("NO EVIDENCE", statusColor(ControlStatus::Failing));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Applicable, but no host reports a mapped check and no manual evidence is recorded.");
+      ImGui::SameLine();
     }
-  }
+    if (r.notReviewed) ImGui::TextDisabled("not reviewed");
+    else ImGui::TextDisabled("reviewed %s", r.reviewedAt.c_str());
+    if (r.justificationMissing) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("no justification");
+    }
+  });
   ImGui::EndTable();
 }
 

@@ -153,6 +153,13 @@ bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> colum
   return true;
 }
 
+void clippedRows(const std::vector<std::uint32_t>& rows, const std::function<void(std::uint32_t)>& draw) {
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows.size()));
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw(rows[static_cast<std::size_t>(i)]);
+}
+
 void flagChip(const char* text, ImU32 color) {
   const ImVec2 size = ImGui::CalcTextSize(text);
   const ImVec2 p = ImGui::GetCursorScreenPos();

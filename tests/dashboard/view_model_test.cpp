@@ -195,6 +195,9 @@ TEST(Trends, ThemeSeriesArePercentPassingPerDay) {
   EXPECT_NEAR(chart.series[0].values[1], 100.0f * 12 / 34, 0.01);
   EXPECT_NEAR(chart.series[1].values[1], 100.0f / 8, 0.01);
   EXPECT_EQ(chart.maxValue, 100.0f);
+  // An accepted control is in the theme's total but never in its passing share.
+  const auto withAccepted = themeTrend({{"2026-11-23", "People", 1, 0, 0, 2, 0, 1}});
+  EXPECT_NEAR(withAccepted.series[0].values[0], 25.0f, 0.01);
 
   ControlHistory history{"A.8.5", {{"2026-11-22", ControlStatus::Failing, 1, 4, 0, 0}, {"2026-11-23", ControlStatus::Passing, 5, 0, 0, 0}}};
   const auto control = controlTrend(history);
