@@ -196,7 +196,7 @@ ApiResponse Api::history(const std::map<std::string, std::string>& query) {
     for (const auto& r : rows) ++perDayTheme[{r.day, Catalog::themeOf(r.controlId)}][r.status];
     for (const auto& [key, statuses] : perDayTheme) {
       nlohmann::json point = {{"day", key.first}, {"theme", key.second}};
-      for (const char* s : {"passing", "failing", "partial", "not_evidenced", "not_applicable"})
+      for (const char* s : {"passing", "failing", "partial", "accepted", "not_evidenced", "not_applicable"})
         point[s] = statuses.count(s) ? statuses.at(s) : 0;
       series.push_back(std::move(point));
     }
