@@ -312,7 +312,7 @@ class Session {
              << item["id"].get<std::string>() << item["title"].get<std::string>() << " — "
              << item["note"].get<std::string>() << "\n";
       }
-      out_ << "Score " << reply.body["score"] << "/" << reply.body["max_score"] << ": "
+      out_ << "Score " << reply.body["score_text"].get<std::string>() << ": "
            << reply.body["assessment"].get<std::string>() << "\n";
       return kOk;
     }

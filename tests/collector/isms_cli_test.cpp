@@ -90,7 +90,7 @@ TEST_F(IsmsCliTest, RisksExceptionsNcAndReadiness) {
             0);
   EXPECT_EQ(run({"readiness"}), 0);
   EXPECT_NE(out_.str().find("[x] program.scope"), std::string::npos);
-  EXPECT_NE(out_.str().find("Score 1/27: High risk: significant work needed"), std::string::npos);
+  EXPECT_NE(out_.str().find("Score 1 / 27: High risk (significant work needed)"), std::string::npos);
 }
 
 TEST_F(IsmsCliTest, ExceptionsCsvImportSkipsKnownRowsAndNamesBadLines) {
