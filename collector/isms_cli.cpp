@@ -39,6 +39,9 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND ACTION … --d
              [--root-cause T] [--action T] [--owner O] [--due D] [--verification T] | close ID --verification T
              | export-csv [--out F]
   readiness  show [--pass-share 0.95] | attest ITEM --by NAME --evidence REF [--date YYYY-MM-DD] [--not-met]
+  calendar   show [--json] | set [--scope TEXT] [--internal-audit DATE] [--management-review DATE] [--stage1 DATE]
+             [--stage2 DATE]   (an empty DATE clears it)
+  management-review --out FILE.html [--since YYYY-MM-DD]
 )";
 
 struct Args {
@@ -69,7 +72,9 @@ Result<Args> parse(const std::vector<std::string>& raw) {
 nlohmann::json patchFrom(const Args& args, const std::map<std::string, std::string>& renames) {
   nlohmann::json patch = nlohmann::json::object();
   for (const auto& [option, value] : args.options) {
-    if (option == "--data" || option == "--out" || option == "--major-share" || option == "--pass-share") continue;
+    if (option == "--data" || option == "--out" || option == "--major-share" || option == "--pass-share" ||
+        option == "--since")
+      continue;
     std::string key = option.substr(2);
     std::replace(key.begin(), key.end(), '-', '_');
     if (const auto it = renames.find(key); it != renames.end()) key = it->second;
@@ -97,6 +102,8 @@ class Session {
     if (command == "risks") return risks(action);
     if (command == "nc") return nonConformities(action);
     if (command == "readiness") return readiness(action.empty() ? "show" : action);
+    if (command == "calendar") return calendar(action.empty() ? "show" : action);
+    if (command == "management-review") return managementReview();
     return usage();
   }
 
@@ -324,6 +331,47 @@ class Session {
     return usage();
   }
 
+  int calendar(const std::string& action) {
+    if (action == "set") {
+      const auto patch = patchFrom(args_, {});
+      if (patch.empty()) return usage();
+      return written(service_->updateCalendar(patch, kActor, now_), "updated the audit calendar");
+    }
+    if (action != "show") return usage();
+    const auto reply = service_->calendar(now_);
+    if (flag("--json")) return show(reply);
+    const auto& c = reply.body["calendar"];
+    const auto& s = reply.body["summary"];
+    const auto date = [](const nlohmann::json& v) { return v.is_null() ? std::string("—") : v.get<std::string>(); };
+    out_ << "Scope:             " << (c["scope"] == "" ? std::string("—") : c["scope"].get<std::string>()) << "\n"
+         << "Internal audit:    " << date(c["internal_audit"]) << "\n"
+         << "Management review: " << date(c["management_review"]) << "\n"
+         << "Stage 1 audit:     " << date(c["stage1"]) << "\n"
+         << "Stage 2 audit:     " << date(c["stage2"]) << "\n";
+    const auto& next = s["next_audit"];
+    if (!next.is_null())
+      out_ << "Next audit: " << next["title"].get<std::string>() << " on " << next["date"].get<std::string>()
+           << " (in " << next["days"] << " days)\n";
+    out_ << "Readiness " << s["readiness"]["score_text"].get<std::string>() << ": "
+         << s["readiness"]["assessment"].get<std::string>() << "; open major non-conformities: "
+         << s["open_major_nonconformities"] << "\n"
+         << (s["ready"].get<bool>() ? std::string("Ready for audit") : "Not ready: " + s["reason"].get<std::string>())
+         << "\n";
+    return kOk;
+  }
+
+  int managementReview() {
+    std::optional<std::int64_t> since;
+    if (args_.options.count("--since")) {
+      since = parseRfc3339(args_.options.at("--since"));
+      if (!since) {
+        err_ << "annexa-collector: --since must be a date (YYYY-MM-DD)\n";
+        return kFatal;
+      }
+    }
+    return emit(service_->managementReview(now_, since));
+  }
+
   const Args& args_;
   std::ostream& out_;
   std::ostream& err_;
@@ -346,7 +394,8 @@ Result<double> shareOption(const Args& args, const std::string& name, double fal
 }  // namespace
 
 bool isIsmsCommand(std::string_view command) {
-  return command == "soa" || command == "exceptions" || command == "risks" || command == "nc" || command == "readiness";
+  return command == "soa" || command == "exceptions" || command == "risks" || command == "nc" || command == "readiness" ||
+         command == "calendar" || command == "management-review";
 }
 
 int runIsmsCli(const std::vector<std::string>& raw, std::ostream& out, std::ostream& err, std::int64_t now) {
