@@ -108,4 +108,20 @@ json toJson(const CalendarSummary& s) {
           {"reasons", s.reasons}};
 }
 
+std::string calendarText(const json& body) {
+  const auto& c = body.at("calendar");
+  const auto& s = body.at("summary");
+  const auto text = [](const json& v) { return v.is_null() || v == "" ? std::string("—") : v.get<std::string>(); };
+  std::string out = "Scope:             " + text(c["scope"]) + "\n" +
+                    "Internal audit:    " + text(c["internal_audit"]) + "\n" +
+                    "Management review: " + text(c["management_review"]) + "\n" +
+                    "Stage 1 audit:     " + text(c["stage1"]) + "\n" +
+                    "Stage 2 audit:     " + text(c["stage2"]) + "\n";
+  if (const auto& next = s["next_audit"]; !next.is_null())
+    out += "Next audit: " + text(next["title"]) + " on " + text(next["date"]) + " (in " + next["days"].dump() + " days)\n";
+  out += "Readiness " + text(s["readiness"]["score_text"]) + ": " + text(s["readiness"]["assessment"]) +
+         "; open major non-conformities: " + s["open_major_nonconformities"].dump() + "\n";
+  return out + (s["ready"].get<bool>() ? std::string("Ready for audit") : "Not ready: " + text(s["reason"])) + "\n";
+}
+
 }  // namespace annexa::collector::isms

@@ -59,4 +59,7 @@ nlohmann::json toJson(const CalendarSummary& summary);
 
 std::int64_t startOfDay(std::int64_t t);
 
+// The calendar and its summary as the command line prints them, from {"calendar": …, "summary": …}.
+std::string calendarText(const nlohmann::json& body);
+
 }  // namespace annexa::collector::isms

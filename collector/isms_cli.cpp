@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/data_dir.hpp"
+#include "collector/isms_calendar.hpp"
 #include "collector/isms_service.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
@@ -340,23 +341,7 @@ class Session {
     if (action != "show") return usage();
     const auto reply = service_->calendar(now_);
     if (flag("--json")) return show(reply);
-    const auto& c = reply.body["calendar"];
-    const auto& s = reply.body["summary"];
-    const auto date = [](const nlohmann::json& v) { return v.is_null() ? std::string("—") : v.get<std::string>(); };
-    out_ << "Scope:             " << (c["scope"] == "" ? std::string("—") : c["scope"].get<std::string>()) << "\n"
-         << "Internal audit:    " << date(c["internal_audit"]) << "\n"
-         << "Management review: " << date(c["management_review"]) << "\n"
-         << "Stage 1 audit:     " << date(c["stage1"]) << "\n"
-         << "Stage 2 audit:     " << date(c["stage2"]) << "\n";
-    const auto& next = s["next_audit"];
-    if (!next.is_null())
-      out_ << "Next audit: " << next["title"].get<std::string>() << " on " << next["date"].get<std::string>()
-           << " (in " << next["days"] << " days)\n";
-    out_ << "Readiness " << s["readiness"]["score_text"].get<std::string>() << ": "
-         << s["readiness"]["assessment"].get<std::string>() << "; open major non-conformities: "
-         << s["open_major_nonconformities"] << "\n"
-         << (s["ready"].get<bool>() ? std::string("Ready for audit") : "Not ready: " + s["reason"].get<std::string>())
-         << "\n";
+    out_ << isms::calendarText(reply.body);
     return kOk;
   }
 

@@ -4,6 +4,7 @@
 
 #include "collector/isms_calendar.hpp"
 #include "collector/isms_json.hpp"
+#include "collector/sqlite.hpp"
 #include "tests/collector/isms_fixture.hpp"
 
 namespace annexa::collector::isms {
@@ -126,6 +127,22 @@ TEST(AuditCalendar, ServiceSummaryCountsOpenMajorNcs) {
   EXPECT_EQ(s["reasons"][0], "1 major non-conformity open");
   EXPECT_EQ(s["readiness"]["score_text"], "0 / 27");
   EXPECT_EQ(s["readiness"]["assessment"], "High risk (significant work needed)");
+}
+
+TEST(AuditCalendar, AVersionOneDatabaseMigratesKeepingItsRegisters) {
+  test::IsmsFixture f;
+  auto entry = *f.isms->soaEntry("A.5.1");
+  entry.owner = "ciso";
+  f.isms->saveSoa(entry, "alice", kNow);
+  {
+    auto db = Database::open(f.dir.path() / "annexa.db");
+    db->exec("DROP TABLE isms_calendar; UPDATE isms_schema_version SET version = 1");
+  }
+  auto migrated = IsmsStore::open(f.dir.path() / "annexa.db");
+  EXPECT_EQ(migrated->schemaVersion(), 2);
+  EXPECT_EQ(migrated->soaEntry("A.5.1")->owner, "ciso");
+  migrated->saveCalendar(*patchCalendar({}, {{"stage1", "2027-01-10"}}), "alice", kNow);
+  EXPECT_EQ(formatDay(*migrated->calendar().stage1), "2027-01-10");
 }
 
 }  // namespace
