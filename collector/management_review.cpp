@@ -12,8 +12,6 @@
 namespace annexa::collector::isms {
 namespace {
 
-constexpr std::int64_t kExpiryWindow = 30 * kDay;
-
 std::string fixed(double v, int decimals = 1) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -117,7 +115,7 @@ std::string exceptionSection(const ReviewInputs& in) {
   int expiring = 0;
   for (const auto& x : in.exceptions) {
     if (!x.validAt(in.now)) continue;
-    const bool soon = x.expiresAt - in.now <= kExpiryWindow;
+    const bool soon = x.expiresAt - in.now <= kExpiryWarning;  // as expiringWithin
     expiring += soon ? 1 : 0;
     const std::string target = x.scope == ExceptionScope::Control ? x.controlId
                                : x.scope == ExceptionScope::Check ? x.checkId + " (all hosts)"
