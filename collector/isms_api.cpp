@@ -29,7 +29,7 @@ bool IsmsApi::handles(std::string_view path) {
   const auto rest = path.substr(kPrefix.size());
   const auto first = rest.substr(0, rest.find('/'));
   return first == "soa" || first == "exceptions" || first == "risks" || first == "nonconformities" ||
-         first == "readiness" || rest == "isms/audit";
+         first == "readiness" || rest == "isms/audit" || first == "calendar" || first == "management-review";
 }
 
 ApiResponse IsmsApi::handle(const ApiRequest& request, const std::map<std::string, std::string>& query) {
@@ -46,7 +46,7 @@ ApiResponse IsmsApi::handle(const ApiRequest& request, const std::map<std::strin
   const std::size_t n = parts.size();
 
   // Register exports and CSV imports.
-  if (base != "readiness" && base != "isms") {
+  if (base != "readiness" && base != "isms" && base != "calendar" && base != "management-review") {
     const auto which = isms::parseRegister(base);
     if (which && n == 1 && get && queryValue("format") == "csv")
       return {200, service_.exportCsv(*which, now), "text/csv; charset=utf-8"};
@@ -117,6 +117,16 @@ ApiResponse IsmsApi::handle(const ApiRequest& request, const std::map<std::strin
   } else if (base == "readiness") {
     if (n == 1 && get) return toResponse(service_.readiness(now));
     if (n == 2 && (method == "PUT" || method == "POST")) return toResponse(service_.attest(parts[1], body, actor, now));
+  } else if (base == "calendar" && n == 1) {
+    if (get) return toResponse(service_.calendar(now));
+    if (method == "PUT" || method == "PATCH") return toResponse(service_.updateCalendar(body, actor, now));
+  } else if (base == "management-review" && n == 1 && get) {
+    std::optional<std::int64_t> since;
+    if (query.count("since")) {
+      since = parseRfc3339(queryValue("since"));
+      if (!since) return jsonError(400, "since must be a date (YYYY-MM-DD or RFC 3339)");
+    }
+    return {200, service_.managementReview(now, since), "text/html; charset=utf-8"};
   } else if (base == "isms" && get) {
     return toResponse(service_.audit(queryValue("entity"), queryValue("id")));
   }

@@ -16,7 +16,7 @@ class IsmsApi {
   IsmsApi(isms::IsmsService& service, Api::Clock clock) : service_(service), clock_(std::move(clock)) {}
 
   // /api/v1/soa…, /api/v1/exceptions…, /api/v1/risks…, /api/v1/nonconformities…, /api/v1/readiness…,
-  // /api/v1/isms/audit.
+  // /api/v1/isms/audit, /api/v1/calendar, /api/v1/management-review.
   static bool handles(std::string_view path);
   ApiResponse handle(const ApiRequest& request, const std::map<std::string, std::string>& query);
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/data_dir.hpp"
+#include "collector/isms_calendar.hpp"
 #include "collector/isms_service.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
@@ -39,6 +40,9 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND ACTION … --d
              [--root-cause T] [--action T] [--owner O] [--due D] [--verification T] | close ID --verification T
              | export-csv [--out F]
   readiness  show [--pass-share 0.95] | attest ITEM --by NAME --evidence REF [--date YYYY-MM-DD] [--not-met]
+  calendar   show [--json] | set [--scope TEXT] [--internal-audit DATE] [--management-review DATE] [--stage1 DATE]
+             [--stage2 DATE]   (an empty DATE clears it)
+  management-review --out FILE.html [--since YYYY-MM-DD]
 )";
 
 struct Args {
@@ -69,7 +73,9 @@ Result<Args> parse(const std::vector<std::string>& raw) {
 nlohmann::json patchFrom(const Args& args, const std::map<std::string, std::string>& renames) {
   nlohmann::json patch = nlohmann::json::object();
   for (const auto& [option, value] : args.options) {
-    if (option == "--data" || option == "--out" || option == "--major-share" || option == "--pass-share") continue;
+    if (option == "--data" || option == "--out" || option == "--major-share" || option == "--pass-share" ||
+        option == "--since")
+      continue;
     std::string key = option.substr(2);
     std::replace(key.begin(), key.end(), '-', '_');
     if (const auto it = renames.find(key); it != renames.end()) key = it->second;
@@ -97,6 +103,8 @@ class Session {
     if (command == "risks") return risks(action);
     if (command == "nc") return nonConformities(action);
     if (command == "readiness") return readiness(action.empty() ? "show" : action);
+    if (command == "calendar") return calendar(action.empty() ? "show" : action);
+    if (command == "management-review") return managementReview();
     return usage();
   }
 
@@ -312,7 +320,7 @@ class Session {
              << item["id"].get<std::string>() << item["title"].get<std::string>() << " — "
              << item["note"].get<std::string>() << "\n";
       }
-      out_ << "Score " << reply.body["score"] << "/" << reply.body["max_score"] << ": "
+      out_ << "Score " << reply.body["score_text"].get<std::string>() << ": "
            << reply.body["assessment"].get<std::string>() << "\n";
       return kOk;
     }
@@ -322,6 +330,31 @@ class Session {
       return written(service_->attest(positional(2), patch, kActor, now_), "attested " + positional(2));
     }
     return usage();
+  }
+
+  int calendar(const std::string& action) {
+    if (action == "set") {
+      const auto patch = patchFrom(args_, {});
+      if (patch.empty()) return usage();
+      return written(service_->updateCalendar(patch, kActor, now_), "updated the audit calendar");
+    }
+    if (action != "show") return usage();
+    const auto reply = service_->calendar(now_);
+    if (flag("--json")) return show(reply);
+    out_ << isms::calendarText(reply.body);
+    return kOk;
+  }
+
+  int managementReview() {
+    std::optional<std::int64_t> since;
+    if (args_.options.count("--since")) {
+      since = parseRfc3339(args_.options.at("--since"));
+      if (!since) {
+        err_ << "annexa-collector: --since must be a date (YYYY-MM-DD)\n";
+        return kFatal;
+      }
+    }
+    return emit(service_->managementReview(now_, since));
   }
 
   const Args& args_;
@@ -346,7 +379,8 @@ Result<double> shareOption(const Args& args, const std::string& name, double fal
 }  // namespace
 
 bool isIsmsCommand(std::string_view command) {
-  return command == "soa" || command == "exceptions" || command == "risks" || command == "nc" || command == "readiness";
+  return command == "soa" || command == "exceptions" || command == "risks" || command == "nc" || command == "readiness" ||
+         command == "calendar" || command == "management-review";
 }
 
 int runIsmsCli(const std::vector<std::string>& raw, std::ostream& out, std::ostream& err, std::int64_t now) {

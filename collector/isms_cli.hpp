@@ -1,4 +1,4 @@
-// `annexa-collector soa|exceptions|risks|nc|readiness … --data DIR`: the ISMS registers from the command line.
+// `annexa-collector soa|exceptions|risks|nc|readiness|calendar|management-review … --data DIR`: the ISMS registers from the command line.
 // Changes are recorded in the audit trail as made by "cli". Exit codes: 0 done, 1 refused (invalid input or
 // unknown id: the message says which), 2 usage or fatal error.
 #pragma once

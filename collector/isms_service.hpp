@@ -82,6 +82,13 @@ class IsmsService {
 
   Reply audit(const std::string& entity, const std::string& entityId);
 
+  // isms_service_review.cpp. The audit calendar and the overview summary: {"calendar": …, "summary": …}.
+  Reply calendar(std::int64_t now);
+  Reply updateCalendar(const nlohmann::json& patch, const std::string& actor, std::int64_t now);
+  // The management review input (clause 9.3) as one HTML page; the period starts at `since`, by default the last
+  // management review date the calendar has held.
+  std::string managementReview(std::int64_t now, std::optional<std::int64_t> since = std::nullopt);
+
   // Periodic upkeep: reopens closed NCs that fail again; returns how many.
   int maintain(std::int64_t now);
 
@@ -94,6 +101,7 @@ class IsmsService {
   std::vector<SoaRow> soaRows(const FleetView& fleet);
   nlohmann::json riskJson(const Risk& risk, const FleetPosture& posture);
   int reopen(const FleetView& fleet, std::int64_t now);
+  CalendarSummary calendarSummary(const FleetView& fleet, const AuditCalendar& calendar, std::int64_t now);
   // A new exception naming a mapped check and (for host_check) an enrolled host.
   Result<RiskAcceptance> checkedException(const nlohmann::json& body, std::int64_t now);
 

@@ -81,6 +81,19 @@ CREATE TABLE isms_audit (
 );
 CREATE INDEX isms_audit_entity ON isms_audit (entity, entity_id, at);
 )sql",
+    // Every save appends a row: the latest is the calendar, earlier rows keep past management review dates.
+    R"sql(
+CREATE TABLE isms_calendar (
+  id INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  internal_audit INTEGER,
+  management_review INTEGER,
+  stage1 INTEGER,
+  stage2 INTEGER,
+  updated_at INTEGER NOT NULL,
+  updated_by TEXT NOT NULL
+);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

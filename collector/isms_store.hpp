@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/isms_calendar.hpp"
 #include "collector/isms_model.hpp"
 
 namespace annexa::collector {
@@ -56,6 +57,12 @@ class IsmsStore {
   // Keeps every attestation; the latest per item counts.
   void attest(const Attestation& attestation, const std::string& actor, std::int64_t now);
   std::vector<Attestation> latestAttestations();
+
+  // The audit calendar (isms_store_calendar.cpp): empty until first saved.
+  AuditCalendar calendar();
+  void saveCalendar(const AuditCalendar& calendar, const std::string& actor, std::int64_t now);
+  // The latest management review date on or before `at` that the calendar has ever held.
+  std::optional<std::int64_t> lastManagementReview(std::int64_t at);
 
   std::vector<AuditEntry> audit(const std::string& entity = "", const std::string& entityId = "");
 

@@ -89,6 +89,12 @@ const ReadinessBand& readinessBand(int score) {
   return score < 0 ? kReadinessBands[0] : kReadinessBands[std::size(kReadinessBands) - 1];
 }
 
+std::string ReadinessBand::assessment() const {
+  return std::string(label) + " (" + std::string(advice) + ")";
+}
+
+std::string scoreText(int score) { return std::to_string(score) + " / " + std::to_string(kReadinessMaxScore); }
+
 ReadinessResult computeReadiness(const FleetIndex& fleet, const std::vector<Attestation>& attestations,
                                  const ReadinessOptions& options, std::int64_t now) {
   ReadinessResult result;
@@ -138,9 +144,11 @@ nlohmann::json toJson(const ReadinessResult& result, const ReadinessOptions& opt
   }
   auto bands = nlohmann::json::array();
   for (const auto& b : kReadinessBands)
-    bands.push_back({{"min", b.minScore}, {"max", b.maxScore}, {"level", b.level}, {"text", b.text}});
-  return {{"score", result.score}, {"max_score", result.items.size()}, {"level", result.band->level},
-          {"assessment", result.band->text}, {"bands", bands}, {"items", items}};
+    bands.push_back({{"min", b.minScore}, {"max", b.maxScore}, {"level", b.level}, {"label", b.label},
+                     {"text", b.assessment()}});
+  return {{"score", result.score}, {"max_score", kReadinessMaxScore}, {"score_text", scoreText(result.score)},
+          {"level", result.band->level}, {"label", result.band->label}, {"assessment", result.band->assessment()},
+          {"bands", bands}, {"items", items}};
 }
 
 }  // namespace annexa::collector::isms

@@ -1,6 +1,6 @@
 // The ISO 27001 readiness checklist: 7 areas, 27 items. Items the fleet can back are computed from current
 // check results; the others are attested by a person (evidence reference and date) and go stale after a year.
-// Score = items met, banded into High / Moderate / Low risk.
+// Score = items met, banded exactly as the readiness guide: High risk, Moderate risk, Low risk, Well prepared.
 #pragma once
 
 #include <cstdint>
@@ -29,16 +29,23 @@ const ReadinessItem* findReadinessItem(std::string_view id);
 struct ReadinessBand {
   int minScore;
   int maxScore;
-  std::string_view level;
-  std::string_view text;
+  std::string_view level;   // machine name
+  std::string_view label;   // the guide's band name
+  std::string_view advice;  // the guide's text in parentheses
+  std::string assessment() const;  // "Moderate risk (key areas require attention)"
 };
-// 27 items: under 15 met leaves whole areas open; 22 or more (over 80 %) leaves a few gaps an audit can live with.
+// The guide's bands, word for word. They run to 28 while its checklist has 27 items, so 27 / 27 is the best
+// score and lands in "Well prepared"; the bands stay as the guide prints them.
+inline constexpr int kReadinessMaxScore = 27;
 inline constexpr ReadinessBand kReadinessBands[] = {
-    {0, 14, "high_risk", "High risk: significant work needed"},
-    {15, 21, "moderate_risk", "Moderate risk: key areas need attention"},
-    {22, 27, "low_risk", "Low risk: well prepared"},
+    {0, 14, "high_risk", "High risk", "significant work needed"},
+    {15, 21, "moderate_risk", "Moderate risk", "key areas require attention"},
+    {22, 25, "low_risk", "Low risk", "minor improvements needed"},
+    {26, 28, "well_prepared", "Well prepared", "ready for audit"},
 };
 const ReadinessBand& readinessBand(int score);
+// "20 / 27"
+std::string scoreText(int score);
 
 struct ReadinessOptions {
   double passShare = 0.95;  // a computed item is met when at least this share of in-scope hosts pass

@@ -6,26 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/csv.hpp"
+#include "collector/isms_html.hpp"
 #include "collector/isms_json.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
 
 namespace annexa::collector::isms {
 namespace {
-
-std::string htmlEscape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::vector<std::string> flagsOf(const SoaRow& r) {
   std::vector<std::string> flags;

@@ -129,5 +129,41 @@ TEST_F(IsmsApiTest, CsvAndHtmlExportsAndImport) {
   EXPECT_NE(exported.find("\"A.8.24,A.7.10\""), std::string::npos);
 }
 
+TEST_F(IsmsApiTest, CalendarViewersReadAdminsWrite) {
+  EXPECT_EQ(call("PUT", "/api/v1/calendar", pki::Role::Viewer, R"({"stage1":"2027-01-10"})").status, 403);
+  auto r = admin("PUT", "/api/v1/calendar", {{"scope", "HQ and laptops"}, {"stage1", "2027-01-10"}, {"stage2", "2027-02-15"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(admin("PUT", "/api/v1/calendar", {{"stage2", "2027-01-01"}}).status, 400);
+  EXPECT_EQ(admin("PUT", "/api/v1/calendar", {{"stage3", "2027-01-01"}}).status, 400);
+  EXPECT_EQ(admin("POST", "/api/v1/calendar/x", {{"scope", "y"}}).status, 404);
+  ASSERT_EQ(admin("POST", "/api/v1/nonconformities", {{"title", "No MFA on bastion"}, {"kind", "major"}}).status, 201);
+
+  r = call("GET", "/api/v1/calendar", pki::Role::Viewer);
+  ASSERT_EQ(r.status, 200);
+  const auto body = json(r);
+  EXPECT_EQ(body["calendar"]["scope"], "HQ and laptops");
+  EXPECT_EQ(body["calendar"]["updated_by"], "alice");
+  const auto& s = body["summary"];
+  EXPECT_EQ(s["next_audit"], nlohmann::json({{"kind", "stage1"}, {"title", "Stage 1 audit"}, {"date", "2027-01-10"},
+                                             {"days", 48}}));
+  EXPECT_EQ(s["open_major_nonconformities"], 1);
+  EXPECT_FALSE(s["ready"].get<bool>());
+  EXPECT_EQ(s["reasons"][0], "1 major non-conformity open");
+  EXPECT_EQ(s["readiness"]["level"], "high_risk");
+  EXPECT_EQ(f_.isms->audit("calendar").front().actor, "alice");
+}
+
+TEST_F(IsmsApiTest, ManagementReviewIsHtml) {
+  auto r = call("GET", "/api/v1/management-review", pki::Role::Viewer);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.contentType, "text/html; charset=utf-8");
+  EXPECT_EQ(r.body.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(r.body.find("clause 9.3"), std::string::npos);
+  r = admin("GET", "/api/v1/management-review?since=2026-01-01");
+  EXPECT_NE(r.body.find("Review period since 2026-01-01 (chosen for this report)"), std::string::npos);
+  EXPECT_EQ(admin("GET", "/api/v1/management-review?since=last%20year").status, 400);
+  EXPECT_EQ(call("POST", "/api/v1/management-review", pki::Role::Admin, "{}").status, 404);
+}
+
 }  // namespace
 }  // namespace annexa::collector

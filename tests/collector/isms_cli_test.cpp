@@ -90,7 +90,7 @@ TEST_F(IsmsCliTest, RisksExceptionsNcAndReadiness) {
             0);
   EXPECT_EQ(run({"readiness"}), 0);
   EXPECT_NE(out_.str().find("[x] program.scope"), std::string::npos);
-  EXPECT_NE(out_.str().find("Score 1/27: High risk: significant work needed"), std::string::npos);
+  EXPECT_NE(out_.str().find("Score 1 / 27: High risk (significant work needed)"), std::string::npos);
 }
 
 TEST_F(IsmsCliTest, ExceptionsCsvImportSkipsKnownRowsAndNamesBadLines) {
@@ -126,6 +126,37 @@ TEST_F(IsmsCliTest, UsageErrorsExitTwo) {
   std::ostringstream err;
   EXPECT_EQ(runCollectorCli({"soa", "list", "--data", (f_.dir.path() / "missing").string()}, out, err), 2);
   EXPECT_NE(err.str().find("no collector database"), std::string::npos);
+}
+
+TEST_F(IsmsCliTest, CalendarSetShowAndManagementReview) {
+  EXPECT_EQ(run({"calendar", "set", "--scope", "Production and laptops", "--internal-audit", "2026-12-01",
+                 "--management-review", "2026-12-15", "--stage1", "2027-01-10", "--stage2", "2027-02-15"}),
+            0);
+  EXPECT_EQ(out_.str(), "updated the audit calendar\n");
+  EXPECT_EQ(run({"calendar", "set", "--stage2", "2027-01-01"}), 1);
+  EXPECT_EQ(err_.str(), "annexa-collector: the Stage 2 audit cannot come before Stage 1\n");
+  EXPECT_EQ(run({"calendar", "set"}), 2);
+  EXPECT_EQ(run({"nc", "add", "--title", "Backups never restored", "--kind", "major"}), 0);
+  EXPECT_EQ(run({"calendar"}), 0);
+  EXPECT_EQ(out_.str(),
+            "Scope:             Production and laptops\n"
+            "Internal audit:    2026-12-01\n"
+            "Management review: 2026-12-15\n"
+            "Stage 1 audit:     2027-01-10\n"
+            "Stage 2 audit:     2027-02-15\n"
+            "Next audit: Internal audit on 2026-12-01 (in 8 days)\n"
+            "Readiness 0 / 27: High risk (significant work needed); open major non-conformities: 1\n"
+            "Not ready: 1 major non-conformity open; readiness 0 / 27: High risk (significant work needed)\n");
+  EXPECT_EQ(f_.isms->audit("calendar").front().actor, "cli");
+
+  const auto file = (f_.dir.path() / "review.html").string();
+  EXPECT_EQ(run({"management-review", "--out", file, "--since", "2026-11-01"}), 0);
+  EXPECT_EQ(out_.str(), "wrote " + file + "\n");
+  std::ifstream in(file);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("Backups never restored"), std::string::npos);
+  EXPECT_NE(page.find("Review period since 2026-11-01"), std::string::npos);
+  EXPECT_EQ(run({"management-review", "--since", "soon"}), 2);
 }
 
 }  // namespace

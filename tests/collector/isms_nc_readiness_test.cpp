@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/collector/isms_fixture.hpp"
@@ -107,14 +109,55 @@ TEST(Readiness, ComputedItemsNeedTheShareOfInScopeHostsPassing) {
   EXPECT_EQ(item(lenient.readiness(kNow + 86400).body, "access.mfa")["evidence"]["hosts_passing"], 0);
 }
 
+// The guide's bands, word for word, at every boundary; they run to 28 although the checklist has 27 items.
+TEST(Readiness, BandsAreTheGuidesAtEveryBoundary) {
+  const std::vector<std::tuple<int, std::string, std::string>> expected = {
+      {0, "high_risk", "High risk (significant work needed)"},
+      {14, "high_risk", "High risk (significant work needed)"},
+      {15, "moderate_risk", "Moderate risk (key areas require attention)"},
+      {21, "moderate_risk", "Moderate risk (key areas require attention)"},
+      {22, "low_risk", "Low risk (minor improvements needed)"},
+      {25, "low_risk", "Low risk (minor improvements needed)"},
+      {26, "well_prepared", "Well prepared (ready for audit)"},
+      {27, "well_prepared", "Well prepared (ready for audit)"},
+      {28, "well_prepared", "Well prepared (ready for audit)"},
+  };
+  for (const auto& [score, level, text] : expected) {
+    EXPECT_EQ(readinessBand(score).level, level) << score;
+    EXPECT_EQ(readinessBand(score).assessment(), text) << score;
+  }
+  EXPECT_EQ(std::size(kReadinessBands), 4u);
+  EXPECT_EQ(kReadinessBands[3].maxScore, 28);
+  EXPECT_EQ(scoreText(26), "26 / 27");
+}
+
+// Scores 25 and 26 reached through the service: 21 attestations plus computed items met by one passing host.
+TEST(Readiness, ServiceScoreCrossesFromLowRiskToWellPrepared) {
+  test::IsmsFixture f;
+  for (const auto& item : readinessItems()) {
+    if (item.computed()) continue;
+    ASSERT_EQ(f.service.attest(std::string(item.id), {{"attested_by", "ciso"}, {"evidence_ref", "DOC"},
+                                                       {"attested_at", "2026-06-01"}}, "alice", kNow).status, 200);
+  }
+  f.host("h1", {{"logging.remote_forwarding", CheckStatus::Pass}, {"monitoring.agent_present", CheckStatus::Pass},
+                {"backup.configured", CheckStatus::Pass}, {"backup.recent", CheckStatus::Pass},
+                {"ssh.mfa_required", CheckStatus::Pass}});
+  auto r = f.service.readiness(kNow).body;
+  EXPECT_EQ(r["score_text"], "25 / 27");
+  EXPECT_EQ(r["level"], "low_risk");
+  f.report("h1", {{"logging.remote_forwarding", CheckStatus::Pass}, {"monitoring.agent_present", CheckStatus::Pass},
+                  {"backup.configured", CheckStatus::Pass}, {"backup.recent", CheckStatus::Pass},
+                  {"ssh.mfa_required", CheckStatus::Pass}, {"auth.password_quality", CheckStatus::Pass}});
+  r = f.service.readiness(kNow).body;
+  EXPECT_EQ(r["score_text"], "26 / 27");
+  EXPECT_EQ(r["level"], "well_prepared");
+  EXPECT_EQ(r["assessment"], "Well prepared (ready for audit)");
+  EXPECT_EQ(r["max_score"], 27);
+}
+
 TEST(Readiness, AttestationsGoStaleAndTheScoreIsBanded) {
-  EXPECT_EQ(readinessBand(0).level, "high_risk");
-  EXPECT_EQ(readinessBand(14).level, "high_risk");
-  EXPECT_EQ(readinessBand(15).level, "moderate_risk");
-  EXPECT_EQ(readinessBand(21).level, "moderate_risk");
-  EXPECT_EQ(readinessBand(22).level, "low_risk");
-  EXPECT_EQ(readinessBand(27).text, "Low risk: well prepared");
   ASSERT_EQ(readinessItems().size(), 27u);
+  ASSERT_EQ(static_cast<int>(readinessItems().size()), kReadinessMaxScore);
 
   test::IsmsFixture f;
   int attested = 0;
@@ -128,11 +171,13 @@ TEST(Readiness, AttestationsGoStaleAndTheScoreIsBanded) {
   EXPECT_EQ(attested, 21);
   auto r = f.service.readiness(kNow).body;
   EXPECT_EQ(r["score"], 21);
-  EXPECT_EQ(r["assessment"], "Moderate risk: key areas need attention");
+  EXPECT_EQ(r["assessment"], "Moderate risk (key areas require attention)");
+  EXPECT_EQ(r["score_text"], "21 / 27");
   f.host("h1", {{"logging.remote_forwarding", CheckStatus::Pass}});
   r = f.service.readiness(kNow).body;
   EXPECT_EQ(r["score"], 22);
   EXPECT_EQ(r["level"], "low_risk");
+  EXPECT_EQ(r["assessment"], "Low risk (minor improvements needed)");
   // A year after 2026-01-15 the attestations are stale; the host's data went stale too.
   r = f.service.readiness(kNow + 60 * kDay).body;
   EXPECT_EQ(r["score"], 0);
