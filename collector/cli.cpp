@@ -30,7 +30,8 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   agents    list | revoke ID
   operators add NAME --role admin|viewer | list
   posture   --data DIR                                       print the fleet posture per theme
-  soa | exceptions | risks | nc | readiness ACTION …         ISMS registers (run one without ACTION for help)
+  soa | exceptions | risks | nc | readiness | calendar ACTION …   ISMS registers (run one without ACTION for help)
+  management-review --out FILE.html [--since DATE]          ISO 27001 clause 9.3 input report
 )";
 
 // Options are --name value pairs; bare words are positional.
