@@ -174,7 +174,7 @@ void DataSource::refreshNow() {
   if (!selectedHost_.empty()) fetchHost(selectedHost_);
 }
 
-// The five registers. A failure here does not mark the collector unreachable (the fleet just arrived):
+// The five registers and the audit calendar. A failure here does not mark the collector unreachable (the fleet just arrived):
 // the register stays empty and the ISMS views show the error.
 std::shared_ptr<const IsmsData> DataSource::fetchIsms() {
   auto isms = std::make_shared<IsmsData>();
@@ -189,6 +189,7 @@ std::shared_ptr<const IsmsData> DataSource::fetchIsms() {
   load("/api/v1/risks", parseRisks, isms->risks);
   load("/api/v1/nonconformities", parseNonConformities, isms->nonConformities);
   load("/api/v1/readiness", parseReadiness, isms->readiness);
+  load("/api/v1/calendar", parseCalendar, isms->calendar);
   return isms;
 }
 

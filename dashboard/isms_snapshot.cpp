@@ -30,6 +30,12 @@ std::string readinessEvidence(const json& item, bool computed) {
   return "attested by " + str(*it, "attested_by") + ": " + str(*it, "evidence_ref") + " (" + str(*it, "attested_at") + ")";
 }
 
+std::optional<AuditDate> auditDate(const json& summary, const char* key) {
+  const auto it = summary.find(key);
+  if (it == summary.end() || !it->is_object()) return std::nullopt;
+  return AuditDate{str(*it, "kind"), str(*it, "title"), str(*it, "date"), num(*it, "days")};
+}
+
 }  // namespace
 
 ExceptionState parseExceptionState(std::string_view t) {
@@ -193,6 +199,46 @@ Result<Readiness> parseReadiness(std::string_view text) {
     }
     if (r.areas.empty()) return makeError("/api/v1/readiness: no items");
     return r;
+  });
+}
+
+Result<AuditCalendar> parseCalendar(std::string_view text) {
+  return parseWith<AuditCalendar>(text, "/api/v1/calendar", [](const json& doc) -> Result<AuditCalendar> {
+    const auto summaryIt = doc.find("summary");
+    if (summaryIt == doc.end() || !summaryIt->is_object()) return makeError("/api/v1/calendar: no summary");
+    const auto& summary = *summaryIt;
+    const auto& cal = object(doc, "calendar");
+    AuditCalendar c;
+    c.received = true;
+    c.scope = str(cal, "scope");
+    c.internalAudit = str(cal, "internal_audit");
+    c.managementReview = str(cal, "management_review");
+    c.stage1 = str(cal, "stage1");
+    c.stage2 = str(cal, "stage2");
+    c.updatedAt = str(cal, "updated_at");
+    c.updatedBy = str(cal, "updated_by");
+    c.today = str(summary, "today");
+    c.nextAudit = auditDate(summary, "next_audit");
+    c.nextManagementReview = auditDate(summary, "next_management_review");
+    c.lastManagementReview = str(summary, "last_management_review");
+    const auto& readiness = object(summary, "readiness");
+    c.readinessScore = num(readiness, "score");
+    c.readinessMaxScore = num(readiness, "max_score");
+    c.readinessText = str(readiness, "score_text");
+    if (c.readinessText.empty() && c.readinessMaxScore > 0)
+      c.readinessText = std::to_string(c.readinessScore) + " / " + std::to_string(c.readinessMaxScore);
+    c.readinessLevel = str(readiness, "level");
+    c.readinessLabel = str(readiness, "label");
+    c.readinessAssessment = str(readiness, "assessment");
+    c.openMajorNonConformities = num(summary, "open_major_nonconformities");
+    c.reasons = strings(summary, "reasons");
+    c.reason = str(summary, "reason");
+    if (c.reason.empty()) c.reason = text::join(c.reasons, "; ");
+    // A major NC open always means not ready, whatever "ready" says.
+    c.ready = flag(summary, "ready") && c.openMajorNonConformities == 0;
+    if (!c.ready && c.reason.empty() && c.openMajorNonConformities > 0)
+      c.reason = std::to_string(c.openMajorNonConformities) + " major non-conformity open";
+    return c;
   });
 }
 

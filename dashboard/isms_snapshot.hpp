@@ -1,8 +1,9 @@
 // The ISMS registers as the dashboard shows them: plain data parsed from the collector's JSON
-// (/api/v1/soa, /exceptions, /risks, /nonconformities, /readiness; see docs/isms.md). No ImGui, no network.
+// (/api/v1/soa, /exceptions, /risks, /nonconformities, /readiness, /calendar; see docs/isms.md). No ImGui, no network.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,6 +142,46 @@ struct Readiness {
   std::vector<ReadinessArea> areas;  // in the collector's order
 };
 
+// ---- Audit calendar and the overview's readiness summary (GET /api/v1/calendar) ------------------------------
+
+struct AuditDate {
+  std::string kind;   // "internal_audit", "stage1", "stage2", "management_review"
+  std::string title;  // "Internal audit"
+  std::string date;   // YYYY-MM-DD
+  int days = 0;       // from today; 0 = today
+};
+
+struct AuditCalendar {
+  bool received = false;  // false: the collector did not answer /api/v1/calendar (see IsmsData::error)
+  // The calendar as set (dates YYYY-MM-DD; empty: not set).
+  std::string scope;
+  std::string internalAudit;
+  std::string managementReview;
+  std::string stage1;
+  std::string stage2;
+  std::string updatedAt;  // empty: never saved
+  std::string updatedBy;
+  // The summary.
+  std::string today;
+  std::optional<AuditDate> nextAudit;  // internal audit, Stage 1 or Stage 2, from today on
+  std::optional<AuditDate> nextManagementReview;
+  std::string lastManagementReview;  // empty: none yet
+  int readinessScore = 0;
+  int readinessMaxScore = 0;
+  std::string readinessText;   // "20 / 27"
+  std::string readinessLevel;  // "high_risk", "moderate_risk", "low_risk", "well_prepared"
+  std::string readinessLabel;  // "Moderate risk"
+  std::string readinessAssessment;
+  int openMajorNonConformities = 0;
+  bool ready = false;  // a missing or mistyped "ready" reads as not ready
+  std::string reason;  // why not ready; empty when ready
+  std::vector<std::string> reasons;
+
+  bool anyDateSet() const {
+    return !internalAudit.empty() || !managementReview.empty() || !stage1.empty() || !stage2.empty();
+  }
+};
+
 // Everything of the ISMS fetched in one refresh. A register the collector did not answer stays empty and
 // its error is kept (an older collector has no ISMS API: the fleet views still work).
 struct IsmsData {
@@ -149,7 +190,8 @@ struct IsmsData {
   std::vector<RiskRow> risks;
   NcRegister nonConformities;
   Readiness readiness;
-  std::string error;  // first failure, empty when all five arrived
+  AuditCalendar calendar;
+  std::string error;  // first failure, empty when all six arrived
 };
 
 Result<SoaRegister> parseSoa(std::string_view json);
@@ -157,5 +199,6 @@ Result<ExceptionRegister> parseExceptions(std::string_view json);
 Result<std::vector<RiskRow>> parseRisks(std::string_view json);
 Result<NcRegister> parseNonConformities(std::string_view json);
 Result<Readiness> parseReadiness(std::string_view json);
+Result<AuditCalendar> parseCalendar(std::string_view json);
 
 }  // namespace annexa::dashboard

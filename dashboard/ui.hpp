@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "dashboard/data_source.hpp"
 #include "dashboard/isms_view_model.hpp"
@@ -101,6 +102,10 @@ bool requireIsms(const UiState& ui);
 // "Read-only: change it with ..." under an ISMS view's title.
 void readOnlyNote(const char* how);
 ImU32 riskLevelColor(RiskLevel level);
+// The readiness band ("high_risk", "moderate_risk", "low_risk", "well_prepared"); unknown reads as high risk.
+ImU32 readinessLevelColor(std::string_view level);
+// READY (filled disc) or NOT READY (cross), in a box: shape and word, not only colour.
+void readyBadge(bool ready);
 // A scrolling register table with a frozen header row; a column with a weight stretches, others fit their text.
 struct TableColumn {
   const char* name;

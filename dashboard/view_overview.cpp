@@ -1,9 +1,11 @@
 // Overview: controls per status (donut for all 93, a stacked bar per theme), hosts online/stale,
-// the ten checks failing on most hosts, and the change since the previous recorded day.
+// the ten checks failing on most hosts, the change since the previous recorded day, and the audit readiness
+// panel (next audit, readiness band, open major NCs, READY / NOT READY; GET /api/v1/calendar).
 #include <imgui.h>
 
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "dashboard/ui.hpp"
 
@@ -75,6 +77,69 @@ void legend() {
   }
 }
 
+std::string inDays(int days) {
+  if (days == 0) return "today";
+  if (days == 1) return "in 1 day";
+  return "in " + std::to_string(days) + " days";
+}
+
+void nextAuditText(const AuditDate& d) {
+  ImGui::TextDisabled("Next audit:");
+  ImGui::SameLine();
+  ImGui::Text("%s %s (%s)", d.title.c_str(), d.date.c_str(), inDays(d.days).c_str());
+}
+
+// One compact block: READY / NOT READY with the reason, then the next audit, readiness band, open major NCs.
+void auditReadiness(const UiState& ui) {
+  const auto& isms = ui.snapshot->isms;
+  ImGui::TextUnformatted("Audit readiness");
+  ImGui::SameLine(0, scaled(12.0f));
+  if (!isms) {
+    ImGui::TextDisabled("loading ...");
+    return;
+  }
+  const AuditCalendar& c = isms->calendar;
+  if (!c.received) {
+    ImGui::TextDisabled("not available from this collector (GET /api/v1/calendar)");
+    return;
+  }
+  ImGui::BeginGroup();
+  readyBadge(c.ready);
+  ImGui::EndGroup();
+  ImGui::SameLine(0, scaled(12.0f));
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(0.0f);
+  if (c.ready) ImGui::TextUnformatted("No major non-conformity open and the readiness band is Well prepared.");
+  else ImGui::TextWrapped("%s", c.reason.empty() ? "not ready" : c.reason.c_str());
+  ImGui::PopTextWrapPos();
+
+  if (c.nextAudit) nextAuditText(*c.nextAudit);
+  else if (!c.anyDateSet())
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Partial)),
+                       "No audit dates set - annexa-collector calendar set --internal-audit DATE --stage1 DATE ...");
+  else ImGui::TextDisabled("Next audit: none planned from today on");
+  if (const auto& review = c.nextManagementReview) {
+    ImGui::SameLine(0, scaled(24.0f));
+    ImGui::TextDisabled("Management review:");
+    ImGui::SameLine();
+    ImGui::Text("%s (%s)", review->date.c_str(), inDays(review->days).c_str());
+  }
+  ImGui::TextDisabled("Readiness:");
+  ImGui::SameLine();
+  const ImU32 band = readinessLevelColor(c.readinessLevel);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(band), "%s", c.readinessText.c_str());
+  ImGui::SameLine();
+  flagChip(c.readinessLabel.empty() ? c.readinessLevel.c_str() : c.readinessLabel.c_str(), band);
+  ImGui::SameLine(0, scaled(24.0f));
+  ImGui::TextDisabled("Open major NCs:");
+  ImGui::SameLine();
+  if (c.openMajorNonConformities > 0)
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Failing)), "%d",
+                       c.openMajorNonConformities);
+  else ImGui::Text("0");
+  ImGui::EndGroup();
+}
+
 }  // namespace
 
 void drawOverview(UiState& ui) {
@@ -97,6 +162,8 @@ void drawOverview(UiState& ui) {
               total.accepted, total.failing, total.partial, total.notEvidenced, total.notApplicable);
   ImGui::SameLine(0, scaled(30.0f));
   ImGui::TextDisabled("posture computed %s", fleet.computedAt.c_str());
+  ImGui::Separator();
+  auditReadiness(ui);
   ImGui::Separator();
 
   const float radius = 95.0f * ImGui::GetFontSize() / 13.0f;

@@ -9,11 +9,7 @@
 namespace annexa::dashboard {
 namespace {
 
-ImU32 bandColor(const Readiness& r) {
-  if (r.level.find("low") != std::string::npos) return statusColor(ControlStatus::Passing);
-  if (r.level.find("moderate") != std::string::npos) return statusColor(ControlStatus::Partial);
-  return statusColor(ControlStatus::Failing);
-}
+ImU32 bandColor(const Readiness& r) { return readinessLevelColor(r.level); }
 
 void itemState(const ReadinessItem& item) {
   if (item.met) flagChip("MET", statusColor(ControlStatus::Passing));

@@ -142,6 +142,31 @@ ImU32 riskLevelColor(RiskLevel level) {
   return IM_COL32_WHITE;
 }
 
+ImU32 readinessLevelColor(std::string_view level) {
+  if (level == "well_prepared") return statusColor(ControlStatus::Accepted);  // bluish green
+  if (level == "low_risk") return statusColor(ControlStatus::Passing);
+  if (level == "moderate_risk") return statusColor(ControlStatus::Partial);
+  return statusColor(ControlStatus::Failing);
+}
+
+void readyBadge(bool ready) {
+  const ImU32 color = ready ? statusColor(ControlStatus::Passing) : statusColor(ControlStatus::Failing);
+  const char* word = ready ? "READY" : "NOT READY";
+  const float size = ImGui::GetTextLineHeight();
+  const float pad = scaled(4.0f);
+  const ImVec2 text = ImGui::CalcTextSize(word);
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const ImVec2 end(p.x + pad * 3 + size + text.x, p.y + size + pad * 2);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRect(p, end, color, pad, 0, 2.0f);
+  ImGui::SetCursorScreenPos(ImVec2(p.x + pad, p.y + pad));
+  ImGui::BeginGroup();
+  labelled(ready ? Shape::Disc : Shape::Cross, color, word);
+  ImGui::EndGroup();
+  ImGui::SetCursorScreenPos(p);
+  ImGui::Dummy(ImVec2(end.x - p.x, end.y - p.y));
+}
+
 bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;

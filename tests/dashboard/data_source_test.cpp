@@ -30,6 +30,7 @@ TEST(DataSource, AnIsmsRegisterMissingDoesNotMakeTheCollectorOffline) {
     FakeApi api{3};
     Result<std::string> operator()(const std::string& t) {
       if (t == "/api/v1/risks") return makeError("GET /api/v1/risks: HTTP 404 no such endpoint");
+      if (t == "/api/v1/calendar") return makeError("GET /api/v1/calendar: HTTP 404 no such endpoint");
       return api(t);
     }
   } fake;
@@ -43,6 +44,8 @@ TEST(DataSource, AnIsmsRegisterMissingDoesNotMakeTheCollectorOffline) {
   EXPECT_NE(s->isms->error.find("/api/v1/risks"), std::string::npos) << s->isms->error;
   EXPECT_TRUE(s->isms->risks.empty());
   EXPECT_EQ(s->isms->exceptions.rows.size(), 3u);  // the others still arrived
+  EXPECT_FALSE(s->isms->calendar.received);  // the overview says so; the readiness register still arrived
+  EXPECT_EQ(s->isms->readiness.score, 2);
 }
 
 TEST(DataSource, StartsEmptyAndConnecting) {
@@ -85,6 +88,8 @@ TEST(DataSource, RefreshFetchesEveryHostPageAndPublishesOneSnapshot) {
   EXPECT_TRUE(s->isms->error.empty()) << s->isms->error;
   EXPECT_EQ(s->isms->soa.rows.size(), 3u);
   EXPECT_EQ(s->isms->readiness.score, 2);
+  EXPECT_TRUE(s->isms->calendar.received);
+  EXPECT_EQ(s->isms->calendar.openMajorNonConformities, 1);
   EXPECT_EQ(s->fleet->hosts[9].lastSeenText, "never");
   EXPECT_EQ(s->fleet->hosts[9].lastSeen, 0);
 }

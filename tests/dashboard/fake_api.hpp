@@ -138,6 +138,23 @@ class FakeApi {
          "note": "3 of 3 hosts pass", "evidence": {"checks": ["ssh.mfa_required", "pam.mfa_module"], "hosts_in_scope": 3, "hosts_passing": 3, "threshold": 0.95}}]})");
   }
 
+  // GET /api/v1/calendar as collector/isms_calendar.cpp writes it (docs/isms.md).
+  static nlohmann::json calendar() {
+    return nlohmann::json::parse(R"json({
+      "calendar": {"scope": "Production servers and staff laptops", "internal_audit": "2026-12-01",
+                   "management_review": "2026-12-15", "stage1": "2027-01-10", "stage2": "2027-02-15",
+                   "updated_at": "2026-11-23T09:00:27Z", "updated_by": "alice"},
+      "summary": {"today": "2026-11-23",
+                  "next_audit": {"kind": "internal_audit", "title": "Internal audit", "date": "2026-12-01", "days": 8},
+                  "next_management_review": {"kind": "management_review", "title": "Management review", "date": "2026-12-15", "days": 22},
+                  "last_management_review": "2026-05-04",
+                  "readiness": {"score": 20, "max_score": 27, "score_text": "20 / 27", "level": "moderate_risk",
+                                "label": "Moderate risk", "assessment": "Moderate risk (key areas require attention)"},
+                  "open_major_nonconformities": 1, "ready": false,
+                  "reason": "1 major non-conformity open; readiness 20 / 27: Moderate risk (key areas require attention)",
+                  "reasons": ["1 major non-conformity open", "readiness 20 / 27: Moderate risk (key areas require attention)"]}})json");
+  }
+
   Result<std::string> operator()(const std::string& target) {
     ++requests;
     targets.push_back(target);
@@ -180,6 +197,7 @@ class FakeApi {
     if (target == "/api/v1/risks") return risks().dump();
     if (target == "/api/v1/nonconformities") return nonConformities().dump();
     if (target == "/api/v1/readiness") return readiness().dump();
+    if (target == "/api/v1/calendar") return calendar().dump();
     if (target == "/api/v1/history") return history().dump();
     if (text::startsWith(target, "/api/v1/history?control=")) {
       const auto id = target.substr(target.find('=') + 1);

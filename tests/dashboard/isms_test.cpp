@@ -106,6 +106,66 @@ TEST(IsmsParse, ReadinessGroupsItemsByArea) {
   EXPECT_EQ(mfa.evidence, "3 of 3 hosts pass ssh.mfa_required, pam.mfa_module");
 }
 
+TEST(IsmsParse, CalendarNextAuditReadinessAndMajorNcs) {
+  auto c = parseCalendar(FakeApi::calendar().dump());
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_TRUE(c->received);
+  EXPECT_TRUE(c->anyDateSet());
+  EXPECT_EQ(c->scope, "Production servers and staff laptops");
+  EXPECT_EQ(c->stage2, "2027-02-15");
+  EXPECT_EQ(c->updatedBy, "alice");
+  ASSERT_TRUE(c->nextAudit);
+  EXPECT_EQ(c->nextAudit->kind, "internal_audit");
+  EXPECT_EQ(c->nextAudit->title, "Internal audit");
+  EXPECT_EQ(c->nextAudit->date, "2026-12-01");
+  EXPECT_EQ(c->nextAudit->days, 8);
+  ASSERT_TRUE(c->nextManagementReview);
+  EXPECT_EQ(c->nextManagementReview->days, 22);
+  EXPECT_EQ(c->lastManagementReview, "2026-05-04");
+  EXPECT_EQ(c->readinessScore, 20);
+  EXPECT_EQ(c->readinessMaxScore, 27);
+  EXPECT_EQ(c->readinessText, "20 / 27");
+  EXPECT_EQ(c->readinessLevel, "moderate_risk");
+  EXPECT_EQ(c->readinessLabel, "Moderate risk");
+  EXPECT_EQ(c->openMajorNonConformities, 1);
+  EXPECT_FALSE(c->ready);
+  EXPECT_EQ(c->reason.rfind("1 major non-conformity open; ", 0), 0u) << c->reason;
+  EXPECT_EQ(c->reasons.size(), 2u);
+}
+
+TEST(IsmsParse, CalendarWithNullsIsNotSetAndAMajorNcIsNeverReady) {
+  auto c = parseCalendar(R"({"calendar": {"scope": "", "internal_audit": null, "management_review": null, "stage1": null,
+      "stage2": "", "updated_at": null, "updated_by": null},
+    "summary": {"today": "2026-11-23", "next_audit": null, "next_management_review": null, "last_management_review": null,
+      "readiness": {"score": 27, "max_score": 27, "score_text": "27 / 27", "level": "well_prepared", "label": "Well prepared",
+                    "assessment": "Well prepared"},
+      "open_major_nonconformities": 0, "ready": true, "reason": null, "reasons": []}})");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_FALSE(c->anyDateSet());
+  EXPECT_FALSE(c->nextAudit);
+  EXPECT_FALSE(c->nextManagementReview);
+  EXPECT_TRUE(c->lastManagementReview.empty());
+  EXPECT_TRUE(c->updatedAt.empty());
+  EXPECT_TRUE(c->ready);
+  EXPECT_TRUE(c->reason.empty());
+
+  // "ready" with a major NC open (an inconsistent answer) still shows NOT READY, with a reason.
+  auto doc = FakeApi::calendar();
+  doc["summary"]["ready"] = true;
+  doc["summary"]["reason"] = nullptr;
+  doc["summary"]["reasons"] = nlohmann::json::array();
+  auto major = parseCalendar(doc.dump());
+  ASSERT_TRUE(major) << major.error();
+  EXPECT_FALSE(major->ready);
+  EXPECT_EQ(major->reason, "1 major non-conformity open");
+
+  EXPECT_FALSE(parseCalendar(R"({"calendar": {}})"));  // no summary
+  EXPECT_FALSE(parseCalendar("[]"));
+  auto noReady = parseCalendar(R"({"summary": {"ready": "yes"}})");
+  ASSERT_TRUE(noReady);
+  EXPECT_FALSE(noReady->ready);  // a mistyped "ready" is not ready
+}
+
 TEST(IsmsParse, MalformedIsAnErrorNotACrash) {
   EXPECT_FALSE(parseSoa("{"));
   EXPECT_FALSE(parseSoa(R"({"controls": []})"));  // a SoA always has the 93 rows

@@ -190,6 +190,10 @@ class RenderTest : public ::testing::Test {
     call(*client, "PUT", "/api/v1/soa/A.5.1", {{"owner", "ciso"}, {"implementation", "implemented"}}, 200);
     call(*client, "PUT", "/api/v1/readiness/program.scope",
          {{"attested_by", "ciso"}, {"evidence_ref", "ISMS-SCOPE-v3"}, {"met", true}}, 200);
+    // The audit calendar: the overview's readiness panel shows the next audit (the internal audit in 12 days).
+    call(*client, "PUT", "/api/v1/calendar",
+         {{"scope", "Production servers and staff laptops"}, {"internal_audit", day(12)}, {"management_review", day(20)},
+          {"stage1", day(45)}, {"stage2", day(80)}}, 200);
     return failing;
   }
 
@@ -276,6 +280,18 @@ TEST_F(RenderTest, EveryViewRendersADistinctNonBlankPng) {
     EXPECT_FALSE(readiness->assessment.empty());
     EXPECT_EQ(readiness->areas[0].items[0].evidence.rfind("attested by ciso: ISMS-SCOPE-v3", 0), 0u)
         << readiness->areas[0].items[0].evidence;
+
+    auto calendar = parseCalendar(*(*fetch)("/api/v1/calendar"));
+    ASSERT_TRUE(calendar) << calendar.error();
+    EXPECT_EQ(calendar->scope, "Production servers and staff laptops");
+    ASSERT_TRUE(calendar->nextAudit);
+    EXPECT_EQ(calendar->nextAudit->kind, "internal_audit");
+    EXPECT_EQ(calendar->nextAudit->days, 12);
+    EXPECT_EQ(calendar->readinessMaxScore, 27);
+    EXPECT_EQ(calendar->readinessScore, readiness->score);
+    EXPECT_GE(calendar->openMajorNonConformities, 1);  // the manual major NC
+    EXPECT_FALSE(calendar->ready);
+    EXPECT_NE(calendar->reason.find("major non-conformit"), std::string::npos) << calendar->reason;
   }
 
   std::vector<std::pair<std::string, Image>> images;
