@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/cli_args.hpp"
 #include "collector/data_dir.hpp"
 #include "collector/https_server.hpp"
 #include "collector/isms_api.hpp"
@@ -34,35 +35,9 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   management-review --out FILE.html [--since DATE]          ISO 27001 clause 9.3 input report
 )";
 
-// Options are --name value pairs; bare words are positional.
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-  std::vector<std::string> flags;
-};
+using Args = CliArgs;
 
-Result<Args> parse(const std::vector<std::string>& raw) {
-  static const std::vector<std::string> kFlags = {"--force"};
-  Args args;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const auto& a = raw[i];
-    if (!text::startsWith(a, "--")) {
-      args.positional.push_back(a);
-    } else if (std::find(kFlags.begin(), kFlags.end(), a) != kFlags.end()) {
-      args.flags.push_back(a);
-    } else if (i + 1 < raw.size()) {
-      args.options[a] = raw[++i];
-    } else {
-      return makeError(a + " needs a value");
-    }
-  }
-  return args;
-}
-
-std::string optionOr(const Args& args, const std::string& key, const std::string& fallback) {
-  const auto it = args.options.find(key);
-  return it == args.options.end() ? fallback : it->second;
-}
+Result<Args> parse(const std::vector<std::string>& raw) { return parseCliArgs(raw, {"--force"}); }
 
 int fail(std::ostream& err, const std::string& message) {
   err << "annexa-collector: " << message << "\n";
@@ -71,8 +46,8 @@ int fail(std::ostream& err, const std::string& message) {
 
 int commandInit(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
   InitOptions options;
-  options.force = std::find(args.flags.begin(), args.flags.end(), "--force") != args.flags.end();
-  for (auto& san : text::split(optionOr(args, "--san", ""), ','))
+  options.force = args.hasFlag("--force");
+  for (auto& san : text::split(args.optionOr("--san", ""), ','))
     if (!san.empty()) options.subjectAltNames.push_back(san);
   auto result = initDataDir(dir, options);
   if (!result) return fail(err, result.error());
@@ -122,15 +97,15 @@ int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::o
   auto store = openSqliteStore(dir.database());
   const auto now = unixNow();
   if (action == "create") {
-    auto ttl = parseDurationSeconds(optionOr(args, "--ttl", "24h"));
+    auto ttl = parseDurationSeconds(args.optionOr("--ttl", "24h"));
     if (!ttl) return fail(err, "--ttl: " + ttl.error());
     long long uses = 1;
-    if (!text::parseInt(optionOr(args, "--uses", "1"), uses) || uses < 1) return fail(err, "--uses must be a positive number");
+    if (!text::parseInt(args.optionOr("--uses", "1"), uses) || uses < 1) return fail(err, "--uses must be a positive number");
     const auto secret = randomBytes(24);
     const std::string token = "anx_" + toHex(secret.data(), secret.size());
-    TokenRecord record{uuid4(), optionOr(args, "--label", ""), now, now + *ttl, uses, std::nullopt};
+    TokenRecord record{uuid4(), args.optionOr("--label", ""), now, now + *ttl, uses, std::nullopt};
     store->addToken(record, sha256Hex(token));
-    if (optionOr(args, "--format", "text") == "json") {
+    if (args.optionOr("--format", "text") == "json") {
       out << nlohmann::json{{"id", record.id}, {"token", token}, {"expires_at", formatRfc3339(record.expiresAt)},
                             {"uses", uses}}.dump()
           << "\n";
@@ -180,7 +155,7 @@ int commandOperators(const DataDir& dir, const Args& args, std::ostream& out, st
   const std::string action = args.positional.size() > 1 ? args.positional[1] : "list";
   auto store = openSqliteStore(dir.database());
   if (action == "add" && args.positional.size() > 2) {
-    const auto role = pki::parseRole(optionOr(args, "--role", "viewer"));
+    const auto role = pki::parseRole(args.optionOr("--role", "viewer"));
     auto path = addOperator(dir, *store, args.positional[2], role);
     if (!path) return fail(err, path.error());
     out << "operator " << args.positional[2] << " (" << pki::toString(role) << "): " << path->string() << " and "

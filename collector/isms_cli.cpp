@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/cli_args.hpp"
 #include "collector/data_dir.hpp"
 #include "collector/isms_calendar.hpp"
 #include "collector/isms_service.hpp"
@@ -45,29 +46,9 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND ACTION … --d
   management-review --out FILE.html [--since YYYY-MM-DD]
 )";
 
-struct Args {
-  std::vector<std::string> positional;
-  std::map<std::string, std::string> options;
-  std::vector<std::string> flags;
-};
+using Args = CliArgs;
 
-Result<Args> parse(const std::vector<std::string>& raw) {
-  static const std::vector<std::string> kFlags = {"--apply", "--json", "--not-met"};
-  Args args;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    const auto& a = raw[i];
-    if (!text::startsWith(a, "--")) {
-      args.positional.push_back(a);
-    } else if (std::find(kFlags.begin(), kFlags.end(), a) != kFlags.end()) {
-      args.flags.push_back(a);
-    } else if (i + 1 < raw.size()) {
-      args.options[a] = raw[++i];
-    } else {
-      return makeError(a + " needs a value");
-    }
-  }
-  return args;
-}
+Result<Args> parse(const std::vector<std::string>& raw) { return parseCliArgs(raw, {"--apply", "--json", "--not-met"}); }
 
 // --name value options as a JSON patch: "--residual-likelihood" → "residual_likelihood", with renames.
 nlohmann::json patchFrom(const Args& args, const std::map<std::string, std::string>& renames) {
@@ -111,7 +92,7 @@ class Session {
  private:
   std::string positional(std::size_t i) const { return i < args_.positional.size() ? args_.positional[i] : ""; }
   bool flag(const char* name) const {
-    return std::find(args_.flags.begin(), args_.flags.end(), name) != args_.flags.end();
+    return args_.hasFlag(name);
   }
 
   int usage() {

@@ -1,0 +1,24 @@
+// Command-line arguments of annexa-collector's subcommands: --name value options, bare --flags, positional words.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace annexa::collector {
+
+struct CliArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+  std::vector<std::string> flags;
+
+  bool hasFlag(const std::string& name) const;
+  std::string optionOr(const std::string& name, const std::string& fallback) const;
+};
+
+// `flagNames` take no value; any other --name takes the next word ("--name needs a value" when there is none).
+Result<CliArgs> parseCliArgs(const std::vector<std::string>& raw, const std::vector<std::string>& flagNames);
+
+}  // namespace annexa::collector
