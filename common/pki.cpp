@@ -320,6 +320,39 @@ std::string normaliseFingerprint(std::string_view textIn) {
   return hex.size() == 64 ? hex : std::string();
 }
 
+namespace {
+struct DigestContextDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using DigestContext = std::unique_ptr<EVP_MD_CTX, DigestContextDeleter>;
+}  // namespace
+
+Result<std::string> signSha256(EVP_PKEY* key, std::string_view data) {
+  DigestContext ctx(EVP_MD_CTX_new());
+  std::size_t length = 0;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
+    return makeError(opensslError("cannot sign"));
+  std::string signature(length, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1)
+    return makeError(opensslError("cannot sign"));
+  signature.resize(length);
+  return signature;
+}
+
+VoidResult verifySha256(X509* cert, std::string_view data, std::string_view signatureDer) {
+  EVP_PKEY* publicKey = X509_get0_pubkey(cert);
+  DigestContext ctx(EVP_MD_CTX_new());
+  if (!publicKey || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, publicKey) != 1)
+    return makeError(opensslError("cannot set up signature verification"));
+  const int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signatureDer.data()),
+                                  signatureDer.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  ERR_clear_error();
+  if (ok != 1) return makeError("signature does not verify with the certificate's public key");
+  return success();
+}
+
 VoidResult verifyIssuedBy(X509* cert, X509* ca) {
   X509_STORE* store = X509_STORE_new();
   X509_STORE_CTX* ctx = X509_STORE_CTX_new();

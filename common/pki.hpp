@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -82,5 +83,11 @@ std::string fingerprint(X509* cert);
 std::string normaliseFingerprint(std::string_view text);
 // Verifies `cert` was signed by `ca` and is within its validity period.
 VoidResult verifyIssuedBy(X509* cert, X509* ca);
+
+// ECDSA (or any key type's default) signature over SHA-256 of `data`, DER-encoded: what
+// `openssl dgst -sha256 -sign KEY` writes and `openssl dgst -sha256 -verify PUB -signature SIG` checks.
+Result<std::string> signSha256(EVP_PKEY* key, std::string_view data);
+// Checks such a signature with the public key of `cert`; an error says why it does not verify.
+VoidResult verifySha256(X509* cert, std::string_view data, std::string_view signatureDer);
 
 }  // namespace annexa::pki

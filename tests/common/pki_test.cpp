@@ -49,6 +49,27 @@ TEST(Pki, RejectsTamperedOrGarbageCsr) {
   EXPECT_FALSE(verifiedCsrPublicKey(csr).ok());
 }
 
+TEST(Pki, SignaturesVerifyOnlyForTheSameBytesAndKey) {
+  TestCa ca;
+  const std::string manifest = "{\"files\": []}\n";
+  auto signature = signSha256(ca.key.get(), manifest);
+  ASSERT_TRUE(signature.ok()) << signature.error();
+  EXPECT_GE(signature->size(), 64u);  // DER ECDSA (r, s)
+  EXPECT_TRUE(verifySha256(ca.cert.get(), manifest, *signature).ok());
+
+  std::string altered = manifest;
+  altered[2] = 'F';
+  EXPECT_FALSE(verifySha256(ca.cert.get(), altered, *signature).ok());
+  std::string badSignature = *signature;
+  badSignature.back() = static_cast<char>(badSignature.back() ^ 0x01);
+  EXPECT_FALSE(verifySha256(ca.cert.get(), manifest, badSignature).ok());
+  EXPECT_FALSE(verifySha256(ca.cert.get(), manifest, "").ok());
+  TestCa other;
+  const auto wrongKey = verifySha256(other.cert.get(), manifest, *signature);
+  ASSERT_FALSE(wrongKey.ok());
+  EXPECT_NE(wrongKey.error().find("does not verify"), std::string::npos);
+}
+
 TEST(Pki, FingerprintsAreStableAndNormalised) {
   TestCa ca;
   const auto fp = fingerprint(ca.cert.get());
