@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/evidence_log.hpp"
 #include "collector/isms_api.hpp"
+#include "collector/posture_at.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"
 #include "common/json.hpp"
@@ -124,10 +126,10 @@ void Api::handle(const ApiRequest& request, Respond respond) {
       return respond(std::move(response));
     }
     if (isRead && path == "/metrics") return respond(metricsText());
-    if (isRead && path == "/api/v1/posture") return respond(jsonOk(toJson(posture())));
-    if (isRead && std::regex_match(path, match, controlPath)) return respond(controlDetail(match[1]));
+    if (isRead && path == "/api/v1/posture") return respond(postureView(query));
+    if (isRead && std::regex_match(path, match, controlPath)) return respond(controlDetail(match[1], query));
     if (isRead && path == "/api/v1/hosts") return respond(hostList(query));
-    if (isRead && std::regex_match(path, match, hostPath)) return respond(hostDetail(match[1]));
+    if (isRead && std::regex_match(path, match, hostPath)) return respond(hostDetail(match[1], query));
     if (isRead && path == "/api/v1/findings") return respond(findings());
     if (isRead && path == "/api/v1/history") return respond(history(query));
     if (method == "POST" && path == "/api/v1/tokens") return respond(createToken(request));
@@ -207,7 +209,8 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   }
   const std::string reportId = report->reportId;
   const std::uint64_t dropped = report->droppedReports;
-  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_()};
+  // Hashed here, off the single writer thread: the evidence log's canonical report hash.
+  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), evidenceReportSha256(request.body)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");
@@ -288,6 +291,10 @@ FleetPosture Api::posture() {
     postureCost_ = postureComputedAt_ - started;
   }
   return *posture_;
+}
+
+FleetPosture Api::postureAt(std::int64_t t) {
+  return collector::postureAt(store_, catalog_, mapping_, t, isms_ ? isms_->service().acceptanceAt(t) : AcceptedFailure{});
 }
 
 void Api::maintain() {

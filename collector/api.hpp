@@ -87,6 +87,8 @@ class Api {
 
   // The current posture, recomputed when reports arrived since the last computation or a minute passed.
   FleetPosture posture();
+  // The posture as stored history says it was at `t` (not cached), with the exceptions valid at `t`.
+  FleetPosture postureAt(std::int64_t t);
 
   // ISMS registers (optional): their routes, valid exceptions in the posture, NC reopening in maintain().
   void attachIsms(IsmsApi* isms) { isms_ = isms; }
@@ -97,9 +99,12 @@ class Api {
   void acceptReport(const ApiRequest& request, Respond respond);
   ApiResponse createToken(const ApiRequest& request);
   ApiResponse revokeAgent(const std::string& agentId);
-  ApiResponse controlDetail(const std::string& controlId);
+  // `?at=RFC3339` on the posture, control and host views: absent → nullopt (now); bad or future → error.
+  Result<std::optional<std::int64_t>> instantOf(const std::map<std::string, std::string>& query);
+  ApiResponse postureView(const std::map<std::string, std::string>& query);
+  ApiResponse controlDetail(const std::string& controlId, const std::map<std::string, std::string>& query);
   ApiResponse hostList(const std::map<std::string, std::string>& query);
-  ApiResponse hostDetail(const std::string& agentId);
+  ApiResponse hostDetail(const std::string& agentId, const std::map<std::string, std::string>& query);
   ApiResponse findings();
   ApiResponse history(const std::map<std::string, std::string>& query);
   ApiResponse metricsText();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/api.hpp"
+#include "collector/posture_at.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
 
@@ -55,20 +56,48 @@ int parseIntOr(const std::map<std::string, std::string>& query, const std::strin
 
 }  // namespace
 
-ApiResponse Api::controlDetail(const std::string& controlId) {
+Result<std::optional<std::int64_t>> Api::instantOf(const std::map<std::string, std::string>& query) {
+  const auto it = query.find("at");
+  if (it == query.end()) return std::optional<std::int64_t>();
+  auto at = parseInstant(it->second, clock_());
+  if (!at) return makeError(at.error());
+  return std::optional<std::int64_t>(*at);
+}
+
+ApiResponse Api::postureView(const std::map<std::string, std::string>& query) {
+  const auto at = instantOf(query);
+  if (!at) return jsonError(400, at.error());
+  return {200, toJson(*at ? postureAt(**at) : posture()).dump(), "application/json"};
+}
+
+namespace {
+// Results of the control's checks on every host, now or at `at` (history holds no per-check index by time).
+std::vector<StoredResult> resultsForChecks(Store& store, const std::vector<std::string>& checks,
+                                           std::optional<std::int64_t> at) {
+  if (!at) return store.currentResultsForChecks(checks);
+  std::vector<StoredResult> out;
+  for (auto& r : store.resultsAt(*at, std::nullopt))
+    if (std::find(checks.begin(), checks.end(), r.checkId) != checks.end()) out.push_back(std::move(r));
+  return out;
+}
+}  // namespace
+
+ApiResponse Api::controlDetail(const std::string& controlId, const std::map<std::string, std::string>& query) {
   const auto* control = catalog_.find(controlId);
   if (!control) return jsonError(404, "no Annex A control " + controlId);
-  const auto fleet = posture();
+  const auto at = instantOf(query);
+  if (!at) return jsonError(400, at.error());
+  const auto fleet = *at ? postureAt(**at) : posture();
   nlohmann::json out;
   for (const auto& c : fleet.controls)
     if (c.control == control) out = toJson(c);
   const auto checks = mapping_.checksFor(controlId);
   std::unordered_map<std::string, AgentRecord> agents;
-  for (auto& a : store_.listAgents())
+  for (auto& a : *at ? store_.agentsAt(**at) : store_.listAgents())
     if (!a.revokedAt) agents.emplace(a.id, std::move(a));
-  const auto now = clock_();
+  const auto now = at->value_or(clock_());
   std::map<std::string, nlohmann::json> hosts;  // by agent id, stable order
-  for (const auto& r : store_.currentResultsForChecks(checks)) {
+  for (const auto& r : resultsForChecks(store_, checks, *at)) {
     const auto agent = agents.find(r.agentId);
     if (agent == agents.end()) continue;
     auto& host = hosts[r.agentId];
@@ -121,12 +150,22 @@ ApiResponse Api::hostList(const std::map<std::string, std::string>& query) {
           "application/json"};
 }
 
-ApiResponse Api::hostDetail(const std::string& agentId) {
-  const auto agent = store_.findAgent(agentId);
-  if (!agent) return jsonError(404, "no host " + agentId);
-  auto out = agentJson(*agent, clock_());
+ApiResponse Api::hostDetail(const std::string& agentId, const std::map<std::string, std::string>& query) {
+  const auto at = instantOf(query);
+  if (!at) return jsonError(400, at.error());
+  std::optional<AgentRecord> agent;
+  if (!*at) {
+    agent = store_.findAgent(agentId);
+  } else {
+    for (auto& a : store_.agentsAt(**at))
+      if (a.id == agentId) agent = std::move(a);
+  }
+  if (!agent) return jsonError(404, "no host " + agentId + (*at ? " at " + formatRfc3339(**at) : ""));
+  auto out = agentJson(*agent, at->value_or(clock_()));
+  if (*at) out["at"] = formatRfc3339(**at);
   out["results"] = nlohmann::json::array();
-  for (const auto& r : store_.currentResults(agentId)) out["results"].push_back(resultJson(r, mapping_));
+  for (const auto& r : *at ? store_.resultsAt(**at, agentId) : store_.currentResults(agentId))
+    out["results"].push_back(resultJson(r, mapping_));
   return {200, out.dump(), "application/json"};
 }
 

@@ -1,5 +1,7 @@
 #include "collector/cli.hpp"
 
+#include <unistd.h>
+
 #include <iomanip>
 #include <map>
 
@@ -7,10 +9,14 @@
 
 #include "collector/cli_args.hpp"
 #include "collector/data_dir.hpp"
+#include "collector/evidence_signer.hpp"
+#include "collector/evidence_verify.hpp"
 #include "collector/https_server.hpp"
 #include "collector/isms_api.hpp"
 #include "collector/isms_cli.hpp"
+#include "collector/isms_fleet.hpp"
 #include "collector/posture.hpp"
+#include "collector/posture_at.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"
 #include "common/https_client.hpp"
@@ -30,18 +36,29 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   token     create [--ttl 24h] [--uses N] [--label TEXT] [--format json] | list | revoke ID
   agents    list | revoke ID
   operators add NAME --role admin|viewer | list
-  posture   --data DIR                                       print the fleet posture per theme
+  posture   --data DIR [--at 2026-10-01T00:00:00Z]          print the fleet posture per theme (now, or as it was at a time)
+  verify-log --data DIR [--json]                             check the evidence log's hash chain and signed heads
   soa | exceptions | risks | nc | readiness | calendar ACTION …   ISMS registers (run one without ACTION for help)
   management-review --out FILE.html [--since DATE]          ISO 27001 clause 9.3 input report
 )";
 
 using Args = CliArgs;
 
-Result<Args> parse(const std::vector<std::string>& raw) { return parseCliArgs(raw, {"--force"}); }
+Result<Args> parse(const std::vector<std::string>& raw) { return parseCliArgs(raw, {"--force", "--json"}); }
 
 int fail(std::ostream& err, const std::string& message) {
   err << "annexa-collector: " << message << "\n";
   return kFatal;
+}
+
+// The head signer of `serve`, with the server's key and certificate fingerprint.
+Result<std::unique_ptr<EvidenceHeadSigner>> evidenceSigner(const DataDir& dir, Store& store, std::int64_t interval) {
+  auto key = pki::loadPrivateKey(dir.serverKey());
+  if (!key) return makeError(key.error());
+  auto certificate = pki::loadCertificate(dir.serverChain());
+  if (!certificate) return makeError(certificate.error());
+  return std::make_unique<EvidenceHeadSigner>(store, std::move(*key), pki::fingerprint(certificate->get()), interval,
+                                              unixNow);
 }
 
 int commandInit(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
@@ -69,6 +86,8 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   auto ca = loadCertificateAuthority(dir);
   if (!ca) return fail(err, ca.error());
   auto store = openSqliteStore(dir.database());
+  auto signer = evidenceSigner(dir, *store, config->evidenceSignIntervalSeconds);
+  if (!signer) return fail(err, signer.error());
   Metrics metrics;
   RevocationList revocations;
   IngestQueue queue(*store);
@@ -86,8 +105,10 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   }
   out << "annexa-collector listening on " << url << " (" << config->server.threads << " threads, database "
       << dir.database().string() << ")" << std::endl;
+  (*signer)->start();
   server.run(true);
   queue.stop();  // everything acknowledged is already committed; this drains what was still queued
+  if (auto lastHead = (*signer)->stop(); !lastHead) err << "annexa-collector: " << lastHead.error() << std::endl;
   out << "annexa-collector stopped (" << metrics.accepted() << " reports stored this run)" << std::endl;
   return kOk;
 }
@@ -170,10 +191,19 @@ int commandOperators(const DataDir& dir, const Args& args, std::ostream& out, st
   return fail(err, "usage: annexa-collector operators add NAME --role admin|viewer --data DIR");
 }
 
-int commandPosture(const DataDir& dir, std::ostream& out) {
+int commandPosture(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
   auto store = openSqliteStore(dir.database());
-  const auto posture = computePosture(Catalog::builtin(), CheckMapping::builtin(), store->listAgents(),
-                                      store->currentStatuses(), unixNow());
+  FleetPosture posture;
+  if (args.options.count("--at")) {
+    auto at = parseInstant(args.options.at("--at"), unixNow());
+    if (!at) return fail(err, "--at: " + at.error());
+    auto registers = isms::IsmsStore::open(dir.database());
+    posture = postureAt(*store, Catalog::builtin(), CheckMapping::builtin(), *at, isms::acceptanceAt(registers->exceptions(), *at));
+    out << "As of " << formatRfc3339(*at) << "\n";
+  } else {
+    posture = computePosture(Catalog::builtin(), CheckMapping::builtin(), store->listAgents(), store->currentStatuses(),
+                             unixNow());
+  }
   out << "Fleet posture: " << posture.hostsTotal << " hosts (" << posture.hostsStale << " stale)\n\n"
       << std::left << std::setw(16) << "THEME" << std::right << std::setw(9) << "passing" << std::setw(9) << "failing"
       << std::setw(9) << "partial" << std::setw(15) << "not evidenced" << std::setw(8) << "n/a" << "\n";
@@ -181,6 +211,27 @@ int commandPosture(const DataDir& dir, std::ostream& out) {
     out << std::left << std::setw(16) << t.theme << std::right << std::setw(9) << t.passing << std::setw(9) << t.failing
         << std::setw(9) << t.partial << std::setw(15) << t.notEvidenced << std::setw(8) << t.notApplicable << "\n";
   return kOk;
+}
+
+int commandVerifyLog(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
+  auto certificate = pki::loadCertificate(dir.serverChain());
+  if (!certificate) return fail(err, certificate.error());
+  auto store = openSqliteStore(dir.database());
+  const bool showProgress = ::isatty(STDERR_FILENO) == 1;
+  const auto result = verifyEvidenceLog(*store, certificate->get(), [&](std::int64_t checked) {
+    if (showProgress) err << "verify-log: " << checked << " entries checked" << std::endl;
+  });
+  if (args.hasFlag("--json")) {
+    out << toJson(result).dump() << "\n";
+  } else {
+    out << "Evidence log: " << result.entries << " entries, " << result.signedHeads << " signed heads";
+    if (result.lastSignedSeq) out << " (last at entry " << *result.lastSignedSeq << ")";
+    out << ", " << result.unsignedEntries << " entries not yet signed, " << result.purgedBodies
+        << " report bodies purged by retention\n";
+    if (result.intact()) out << "INTACT\n";
+    else out << "BROKEN: " << describe(result.problems.front()) << " (" << result.problems.size() << " problems)\n";
+  }
+  return result.intact() ? kOk : kFatal;
 }
 
 }  // namespace
@@ -202,7 +253,8 @@ int runCollectorCli(const std::vector<std::string>& raw, std::ostream& out, std:
     if (command == "token") return commandToken(dir, *args, out, err);
     if (command == "agents") return commandAgents(dir, *args, out, err);
     if (command == "operators") return commandOperators(dir, *args, out, err);
-    if (command == "posture") return commandPosture(dir, out);
+    if (command == "posture") return commandPosture(dir, *args, out, err);
+    if (command == "verify-log") return commandVerifyLog(dir, *args, out, err);
   } catch (const std::exception& e) {
     return fail(err, e.what());
   }

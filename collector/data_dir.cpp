@@ -25,6 +25,7 @@ constexpr const char* kDefaultConfig = R"({
   "retention_days": 400,
   "agent_certificate_days": 397,
   "default_interval_seconds": 900,
+  "evidence_sign_interval_seconds": 60,
   "timeouts_ms": {"handshake": 10000, "header": 10000, "body": 30000, "idle": 60000}
 }
 )";
@@ -167,12 +168,14 @@ Result<CollectorConfig> loadCollectorConfig(const DataDir& dir) {
     else if (key == "retention_days") v = integer(value, key, 1, 36500);
     else if (key == "agent_certificate_days") v = integer(value, key, 1, 3650);
     else if (key == "default_interval_seconds") v = integer(value, key, 60, 7 * 86400);
+    else if (key == "evidence_sign_interval_seconds") v = integer(value, key, 1, 86400);
     if (!v) return makeError(v.error());
     if (key == "threads" && *v > 0) config.server.threads = static_cast<int>(*v);
     else if (key == "body_limit_bytes") config.server.bodyLimit = static_cast<std::size_t>(*v);
     else if (key == "retention_days") config.api.retentionDays = *v;
     else if (key == "agent_certificate_days") config.api.agentCertificateDays = static_cast<int>(*v);
     else if (key == "default_interval_seconds") config.api.defaultIntervalSeconds = *v;
+    else if (key == "evidence_sign_interval_seconds") config.evidenceSignIntervalSeconds = *v;
   }
   return config;
 }

@@ -45,6 +45,8 @@ Result<std::filesystem::path> addOperator(const DataDir& dir, Store& store, cons
 struct CollectorConfig {
   ServerOptions server;
   ApiOptions api;
+  // "evidence_sign_interval_seconds": how often at most a moved evidence-log head is signed.
+  std::int64_t evidenceSignIntervalSeconds = 60;
 };
 
 // "127.0.0.1:8443", "[::1]:8443", "0.0.0.0:0" → address (without brackets) and port.

@@ -6,7 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/evidence_log.hpp"
 #include "collector/sqlite.hpp"
+#include "collector/sqlite_evidence.hpp"
+#include "collector/sqlite_history.hpp"
+#include "collector/sqlite_rows.hpp"
+#include "collector/sqlite_schema.hpp"
 #include "collector/store.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"
@@ -14,114 +19,11 @@
 namespace annexa::collector {
 namespace {
 
-constexpr int kSchemaVersion = 1;
-
-// Each entry migrates from version (index) to (index + 1). Append only; never edit a shipped step.
-constexpr const char* kMigrations[] = {
-    R"sql(
-CREATE TABLE agents (
-  id TEXT PRIMARY KEY,
-  hostname TEXT NOT NULL DEFAULT '',
-  machine_id TEXT NOT NULL DEFAULT '',
-  os_id TEXT NOT NULL DEFAULT '',
-  os_version TEXT NOT NULL DEFAULT '',
-  os_name TEXT NOT NULL DEFAULT '',
-  kernel TEXT NOT NULL DEFAULT '',
-  agent_version TEXT NOT NULL DEFAULT '',
-  cert_serial TEXT NOT NULL,
-  cert_not_after INTEGER NOT NULL DEFAULT 0,
-  enrolled_at INTEGER NOT NULL,
-  last_seen INTEGER,
-  interval_seconds INTEGER NOT NULL DEFAULT 900,
-  last_results_digest TEXT NOT NULL DEFAULT '',
-  revoked_at INTEGER,
-  token_id TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE tokens (
-  id TEXT PRIMARY KEY,
-  hash TEXT NOT NULL UNIQUE,
-  label TEXT NOT NULL DEFAULT '',
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  uses_left INTEGER NOT NULL,
-  revoked_at INTEGER
-);
-CREATE TABLE operators (
-  name TEXT PRIMARY KEY,
-  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
-  cert_serial TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  revoked_at INTEGER
-);
-CREATE TABLE reports (
-  agent_id TEXT NOT NULL,
-  report_id TEXT NOT NULL,
-  received_at INTEGER NOT NULL,
-  observed_at INTEGER NOT NULL,
-  sha256 TEXT NOT NULL,
-  body BLOB,
-  PRIMARY KEY (agent_id, report_id)
-) WITHOUT ROWID;
-CREATE INDEX reports_received ON reports (received_at);
-CREATE TABLE current_results (
-  agent_id TEXT NOT NULL,
-  check_id TEXT NOT NULL,
-  title TEXT NOT NULL,
-  status TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  message TEXT NOT NULL,
-  remediation TEXT NOT NULL,
-  evidence TEXT NOT NULL,
-  digest TEXT NOT NULL,
-  since INTEGER NOT NULL,
-  report_id TEXT NOT NULL,
-  PRIMARY KEY (agent_id, check_id)
-) WITHOUT ROWID;
-CREATE TABLE result_changes (
-  id INTEGER PRIMARY KEY,
-  agent_id TEXT NOT NULL,
-  check_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  evidence TEXT NOT NULL,
-  changed_at INTEGER NOT NULL,
-  report_id TEXT NOT NULL
-);
-CREATE INDEX result_changes_time ON result_changes (changed_at);
-CREATE INDEX result_changes_host_check ON result_changes (agent_id, check_id, changed_at);
-CREATE TABLE posture_daily (
-  day TEXT NOT NULL,
-  control_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  passing INTEGER NOT NULL,
-  failing INTEGER NOT NULL,
-  error INTEGER NOT NULL,
-  stale INTEGER NOT NULL,
-  PRIMARY KEY (day, control_id)
-) WITHOUT ROWID;
-)sql",
-};
-static_assert(std::size(kMigrations) == kSchemaVersion);
-
-void migrate(Database& db) {
-  auto version = db.prepare("PRAGMA user_version");
-  version.step();
-  const auto current = static_cast<int>(version.columnInt(0));
-  version.reset();
-  if (current > kSchemaVersion)
-    throw SqliteError("database schema version " + std::to_string(current) + " is newer than this collector (" +
-                      std::to_string(kSchemaVersion) + ")");
-  for (int v = current; v < kSchemaVersion; ++v) {
-    Transaction tx(db);
-    db.exec(kMigrations[v]);
-    db.exec("PRAGMA user_version = " + std::to_string(v + 1));
-    tx.commit();
-  }
-}
-
-std::optional<std::int64_t> optionalInt(const Statement& s, int i) {
-  return s.isNull(i) ? std::nullopt : std::optional<std::int64_t>(s.columnInt(i));
-}
+using rows::kAgentColumns;
+using rows::optionalInt;
+using rows::readAgent;
+using rows::readResults;
+using rows::readStatusRow;
 
 nlohmann::json evidenceJson(const std::vector<Evidence>& evidence) {
   auto out = nlohmann::json::array();
@@ -134,34 +36,6 @@ std::string resultDigest(const CheckResult& r, const std::string& evidence) {
   return sha256Hex(std::string(toString(r.status)) + '\n' + std::string(toString(r.severity)) + '\n' + evidence);
 }
 
-AgentRecord readAgent(const Statement& s) {
-  AgentRecord a;
-  a.id = s.columnText(0);
-  a.hostname = s.columnText(1);
-  a.machineId = s.columnText(2);
-  a.osId = s.columnText(3);
-  a.osVersion = s.columnText(4);
-  a.osName = s.columnText(5);
-  a.kernel = s.columnText(6);
-  a.agentVersion = s.columnText(7);
-  a.certSerial = s.columnText(8);
-  a.certNotAfter = s.columnInt(9);
-  a.enrolledAt = s.columnInt(10);
-  a.lastSeen = optionalInt(s, 11);
-  a.intervalSeconds = s.columnInt(12);
-  a.revokedAt = optionalInt(s, 13);
-  a.tokenId = s.columnText(14);
-  return a;
-}
-StatusRow readStatusRow(const Statement& s) {
-  return {s.columnText(0), s.columnText(1), parseCheckStatus(s.columnText(2)).value_or(CheckStatus::Error),
-          parseSeverity(s.columnText(3)).value_or(Severity::Medium), s.columnInt(4)};
-}
-
-constexpr const char* kAgentColumns =
-    "id, hostname, machine_id, os_id, os_version, os_name, kernel, agent_version, cert_serial, cert_not_after, "
-    "enrolled_at, last_seen, interval_seconds, revoked_at, token_id";
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
@@ -169,7 +43,7 @@ class SqliteStore final : public Store {
     writer_->exec("PRAGMA journal_mode = WAL");
     // FULL: a commit acknowledged to an agent survives power loss, not just a crash of the collector.
     writer_->exec("PRAGMA synchronous = FULL");
-    migrate(*writer_);
+    migrateStore(*writer_);
   }
 
   void addToken(const TokenRecord& t, const std::string& tokenHash) override {
@@ -308,26 +182,6 @@ class SqliteStore final : public Store {
       "SELECT agent_id, check_id, title, status, severity, message, remediation, evidence, since, report_id "
       "FROM current_results";
 
-  static std::vector<StoredResult> readResults(Statement& q) {
-    std::vector<StoredResult> out;
-    while (q.step()) {
-      StoredResult r;
-      r.agentId = q.columnText(0);
-      r.checkId = q.columnText(1);
-      r.title = q.columnText(2);
-      r.status = parseCheckStatus(q.columnText(3)).value_or(CheckStatus::Error);
-      r.severity = parseSeverity(q.columnText(4)).value_or(Severity::Medium);
-      r.message = q.columnText(5);
-      r.remediation = q.columnText(6);
-      r.evidenceJson = q.columnText(7);
-      r.since = q.columnInt(8);
-      r.reportId = q.columnText(9);
-      out.push_back(std::move(r));
-    }
-    q.reset();
-    return out;
-  }
-
  public:
 
   std::vector<StatusRow> currentStatuses() override {
@@ -399,6 +253,29 @@ class SqliteStore final : public Store {
     return writer_->changes();
   }
 
+  std::optional<EvidenceEntry> evidenceHead() override { return evidence_sql::head(*acquireReader()); }
+  std::vector<EvidenceRecord> evidenceRecords(std::int64_t afterSeq, int limit) override {
+    return evidence_sql::records(*acquireReader(), afterSeq, limit);
+  }
+  std::vector<EvidenceEntry> evidenceEntries(std::int64_t from, std::int64_t to) override {
+    return evidence_sql::entriesReceived(*acquireReader(), from, to);
+  }
+  std::optional<EvidenceRange> evidenceRange(std::int64_t from, std::int64_t to) override {
+    return evidence_sql::rangeReceived(*acquireReader(), from, to);
+  }
+  void addSignedHead(const SignedHead& head) override {
+    std::lock_guard lock(writerMutex_);
+    evidence_sql::addSignedHead(*writer_, head);
+  }
+  std::optional<SignedHead> latestSignedHead() override { return evidence_sql::latestSignedHead(*acquireReader()); }
+  std::vector<SignedHead> signedHeads() override { return evidence_sql::signedHeads(*acquireReader()); }
+
+  std::vector<AgentRecord> agentsAt(std::int64_t t) override { return history_sql::agentsAt(*acquireReader(), t); }
+  std::vector<StatusRow> statusesAt(std::int64_t t) override { return history_sql::statusesAt(*acquireReader(), t); }
+  std::vector<StoredResult> resultsAt(std::int64_t t, const std::optional<std::string>& agentId) override {
+    return history_sql::resultsAt(*acquireReader(), t, agentId);
+  }
+
   void saveDailyPosture(const std::vector<DailyPostureRow>& rows) override {
     std::lock_guard lock(writerMutex_);
     Transaction tx(*writer_);
@@ -467,6 +344,7 @@ class SqliteStore final : public Store {
     ReaderHandle(const ReaderHandle&) = delete;
     ReaderHandle& operator=(const ReaderHandle&) = delete;
     Database* operator->() { return db_.get(); }
+    Database& operator*() { return *db_; }
 
    private:
     SqliteStore& store_;
@@ -496,6 +374,8 @@ class SqliteStore final : public Store {
         .bind(1, request.agentId).bind(2, report.reportId).bind(3, request.receivedAt).bind(4, observedAt)
         .bind(5, sha256Hex(request.rawBody)).bindBlob(6, request.rawBody).run();
     if (writer_->changes() == 0) return IngestOutcome::Duplicate;
+    evidence_sql::append(*writer_, request.agentId, report.reportId, request.receivedAt,
+                         request.reportSha256.empty() ? evidenceReportSha256(request.rawBody) : request.reportSha256);
 
     auto agentQuery = writer_->prepare("SELECT last_seen, last_results_digest FROM agents WHERE id = ?");
     agentQuery.bind(1, request.agentId);
@@ -558,6 +438,7 @@ class SqliteStore final : public Store {
     for (const auto& [checkId, digest] : previous) {
       writer_->prepare("DELETE FROM current_results WHERE agent_id = ? AND check_id = ?")
           .bind(1, request.agentId).bind(2, checkId).run();
+      history_sql::recordRemoval(*writer_, request.agentId, checkId, observedAt, report.reportId);
     }
     return IngestOutcome::Stored;
   }

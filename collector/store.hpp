@@ -95,6 +95,8 @@ struct IngestRequest {
   Report report;
   std::string rawBody;  // the bytes received, kept as evidence
   std::int64_t receivedAt = 0;
+  // evidenceReportSha256(rawBody), computed on the network thread; when empty the writer computes it.
+  std::string reportSha256;
 };
 
 enum class IngestOutcome { Stored, Duplicate };
@@ -107,6 +109,45 @@ struct DailyPostureRow {
   int failing = 0;
   int error = 0;
   int stale = 0;
+};
+
+// One entry of the evidence log, a hash chain over every stored report (docs/evidence.md).
+struct EvidenceEntry {
+  std::int64_t seq = 0;
+  std::string agentId;
+  std::string reportId;
+  std::int64_t receivedAt = 0;
+  std::string reportSha256;  // of the canonical report JSON
+  std::string prevHash;      // entry_hash of seq - 1; 64 zeros for seq 1
+  std::string entryHash;
+};
+
+// What became of the report an entry names: its body, kept; purged by retention (row kept); or gone.
+enum class EvidenceBody { Present, Purged, Missing };
+
+// An entry with its report's body, for verification.
+struct EvidenceRecord {
+  EvidenceEntry entry;
+  EvidenceBody body = EvidenceBody::Missing;
+  std::string bodyBytes;  // Present only
+};
+
+// The chain's head at `seq`, signed with the collector's server key.
+struct SignedHead {
+  std::int64_t seq = 0;
+  std::string entryHash;
+  std::int64_t signedAt = 0;
+  std::string signerFingerprint;  // "SHA256:…" of the server certificate
+  std::string signature;          // DER ECDSA over evidenceHeadSigningString(...)
+};
+
+// The entries received in a period, for an evidence export.
+struct EvidenceRange {
+  std::int64_t firstSeq = 0;
+  std::int64_t lastSeq = 0;
+  std::string headHash;  // entry_hash at lastSeq
+  // The first signed head at or after lastSeq: the signature that commits to the whole range, if any yet.
+  std::optional<SignedHead> signedHead;
 };
 
 class Store {
@@ -147,6 +188,27 @@ class Store {
   virtual std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) = 0;
   // Deletes stored report bodies received before `cutoff`; returns how many.
   virtual std::int64_t purgeReportsBefore(std::int64_t cutoff) = 0;
+
+  // Evidence log (docs/evidence.md). ingest() appends one entry per stored report in its own transaction.
+  virtual std::optional<EvidenceEntry> evidenceHead() = 0;
+  // Up to `limit` entries after `afterSeq` in seq order, each with its report body (verification pages).
+  virtual std::vector<EvidenceRecord> evidenceRecords(std::int64_t afterSeq, int limit) = 0;
+  // Entries received in [from, to), seq order.
+  virtual std::vector<EvidenceEntry> evidenceEntries(std::int64_t from, std::int64_t to) = 0;
+  virtual std::optional<EvidenceRange> evidenceRange(std::int64_t from, std::int64_t to) = 0;
+  virtual void addSignedHead(const SignedHead& head) = 0;
+  virtual std::optional<SignedHead> latestSignedHead() = 0;
+  virtual std::vector<SignedHead> signedHeads() = 0;  // seq order
+
+  // The fleet as it was at instant `t` (observed time), rebuilt from history.
+  // Agents enrolled by `t`; revokedAt only when revoked by `t`; lastSeen = the latest report observed by `t`.
+  // Descriptive fields (hostname, OS) are today's.
+  virtual std::vector<AgentRecord> agentsAt(std::int64_t t) = 0;
+  // Each host's latest result per check at `t` (at = since); checks the host had stopped reporting are absent.
+  virtual std::vector<StatusRow> statusesAt(std::int64_t t) = 0;
+  // As statusesAt, with evidence. History keeps no messages: title/message/remediation are today's when the
+  // check is still reported, empty otherwise.
+  virtual std::vector<StoredResult> resultsAt(std::int64_t t, const std::optional<std::string>& agentId) = 0;
 
   virtual void saveDailyPosture(const std::vector<DailyPostureRow>& rows) = 0;
   virtual std::vector<DailyPostureRow> dailyPosture(const std::string& fromDay, const std::string& toDay,

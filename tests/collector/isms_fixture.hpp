@@ -54,7 +54,7 @@ class IsmsFixture {
       c.severity = r.severity;
       report.results.push_back(c);
     }
-    store->ingest({{id, report, toJson(report).dump(), seen}});
+    store->ingest({{id, report, toJson(report).dump(), seen, {}}});  // the writer hashes it
   }
 
   // n hosts named prefix-0…, of which the first `failing` fail `check` and the rest pass it.

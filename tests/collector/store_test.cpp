@@ -42,7 +42,7 @@ class StoreTest : public ::testing::Test {
   }
 
   IngestRequest request(const Report& report, std::int64_t receivedAt) {
-    return {"agent-1", report, toJson(report).dump(), receivedAt};
+    return {"agent-1", report, toJson(report).dump(), receivedAt, {}};  // the writer hashes it
   }
 
   test::FixtureRoot dir_;
