@@ -191,7 +191,9 @@ ApiResponse Api::enroll(const ApiRequest& request) {
 }
 
 void Api::acceptReport(const ApiRequest& request, Respond respond) {
-  auto report = parseReport(request.body);
+  // Parsed once: the typed report and the canonical hash for the evidence log both come from this document.
+  const auto document = parseJson(request.body);
+  auto report = document ? reportFromJson(*document) : Result<Report>(makeError(document.error()));
   if (!report) {
     metrics_.reportRejected("malformed");
     return respond(jsonError(400, "report: " + report.error()));
@@ -210,7 +212,7 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   const std::string reportId = report->reportId;
   const std::uint64_t dropped = report->droppedReports;
   // Hashed here, off the single writer thread: the evidence log's canonical report hash.
-  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), evidenceReportSha256(request.body)};
+  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), evidenceReportSha256(*document)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");

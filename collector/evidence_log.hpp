@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "collector/store.hpp"
 #include "common/result.hpp"
 
@@ -19,6 +21,8 @@ inline const std::string kEvidenceGenesisHash(64, '0');
 // SHA-256 (hex) of the report re-serialised compactly with sorted keys, so whitespace and key order on the
 // wire do not matter. A body that is not JSON (never accepted by the API) hashes as its raw bytes.
 std::string evidenceReportSha256(std::string_view body);
+// The same for a report already parsed (the collector parses each body once).
+std::string evidenceReportSha256(const nlohmann::json& report);
 
 // SHA-256 (hex) of "annexa.evidence/1\n" followed by each field as "<byte length>:<bytes>\n", in the order
 // seq, agent_id, report_id, received_at, report_sha256, prev_hash (integers in decimal).
