@@ -36,11 +36,13 @@ struct PackResult {
   std::string reportSha256;  // of the raw report body kept as evidence
 };
 
+// A head of the evidence log as the collector signed it (docs/evidence.md, "annexa.evidence-head/1").
 struct SignedLogHead {
   std::int64_t seq = 0;
-  std::string hash;
+  std::string hash;  // entry_hash at seq
   std::int64_t signedAt = 0;
-  std::string signatureBase64;
+  std::string signerFingerprint;  // "SHA256:…" of the certificate that signed it
+  std::string signatureBase64;    // DER ECDSA-SHA256
 };
 
 // The stretch of the hash-chained evidence log the pack covers.

@@ -115,6 +115,7 @@ nlohmann::json manifestJson(const PackData& d, const std::vector<PackFile>& file
     evidenceLog["signed_head"] = {{"seq", log.signedHead->seq},
                                   {"hash", log.signedHead->hash},
                                   {"signed_at", formatRfc3339(log.signedHead->signedAt)},
+                                  {"signer_fingerprint", log.signedHead->signerFingerprint},
                                   {"signature", log.signedHead->signatureBase64}};
   return {{"format", kManifestFormat},
           {"generated_at", formatRfc3339(d.generatedAt)},

@@ -139,7 +139,8 @@ inline PackData samplePack(const CollectorKeys& keys) {
   d.readinessScore = 20;
   for (const auto* day : {"2026-11-21", "2026-11-22", "2026-11-23"})
     for (const auto& c : d.posture.controls) d.daily.push_back({day, c.control->id, std::string(toString(c.status))});
-  d.evidenceLog = {1, 42, sha256Hex("entry 42"), SignedLogHead{42, sha256Hex("entry 42"), kAt, "c2lnbmF0dXJl"}};
+  d.evidenceLog = {1, 42, sha256Hex("entry 42"),
+                   SignedLogHead{42, sha256Hex("entry 42"), kAt, pki::fingerprint(keys.cert.get()), "c2lnbmF0dXJl"}};
   return d;
 }
 

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "collector/pack.hpp"
@@ -59,6 +61,29 @@ TEST_F(PackVerify, AFreshPackIsIntact) {
   EXPECT_EQ(v.caFingerprint, data.collector.caFingerprint);
   EXPECT_EQ(v.filesChecked, 11u);
   EXPECT_EQ(fs::status(pack).permissions() & fs::perms::all, fs::perms(0755));
+}
+
+TEST_F(PackVerify, TheManifestCarriesRangePeriodInstantCertificatesAndEveryOtherFile) {
+  const auto manifest = nlohmann::json::parse(readTextFile(pack / "manifest.json").value());
+  EXPECT_EQ(manifest["format"], "annexa.evidence-pack/1");
+  EXPECT_EQ(manifest["at"], "2026-11-23T09:00:27Z");
+  EXPECT_EQ(manifest["period"]["from"], "2026-10-24T09:00:27Z");
+  EXPECT_EQ(manifest["evidence_log"]["first_seq"], 1);
+  EXPECT_EQ(manifest["evidence_log"]["last_seq"], 42);
+  EXPECT_EQ(manifest["evidence_log"]["head_hash"], data.evidenceLog.headHash);
+  EXPECT_EQ(manifest["evidence_log"]["signed_head"]["signer_fingerprint"], pki::fingerprint(keys.cert.get()));
+  EXPECT_EQ(manifest["collector"]["certificate_pem"], data.collector.certificatePem);
+  EXPECT_EQ(manifest["collector"]["ca_certificate_pem"], data.collector.caCertificatePem);
+  std::set<std::string> listed;
+  for (const auto& f : manifest["files"]) {
+    listed.insert(f["name"].get<std::string>());
+    const auto digest = digestFile(pack / f["name"].get<std::string>()).value();
+    EXPECT_EQ(f["sha256"], digest.sha256);
+    EXPECT_EQ(f["size"], digest.size);
+  }
+  EXPECT_EQ(listed, (std::set<std::string>{"assessment-results.json", "controls.csv", "results.csv", "soa.csv",
+                                           "nonconformities.csv", "exceptions.csv", "risks.csv", "report.html",
+                                           "collector.crt", "ca.crt", "SHA256SUMS"}));
 }
 
 TEST_F(PackVerify, EveryAlteredFileIsNamed) {
