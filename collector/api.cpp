@@ -212,7 +212,7 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   const std::string reportId = report->reportId;
   const std::uint64_t dropped = report->droppedReports;
   // Hashed here, off the single writer thread: the evidence log's canonical report hash.
-  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), evidenceReportSha256(*document)};
+  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), canonicalReportSha256(*document)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");

@@ -14,6 +14,7 @@
 #include "collector/https_server.hpp"
 #include "collector/isms_api.hpp"
 #include "collector/isms_cli.hpp"
+#include "collector/pack_cli.hpp"
 #include "collector/isms_fleet.hpp"
 #include "collector/posture.hpp"
 #include "collector/posture_at.hpp"
@@ -38,6 +39,9 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   operators add NAME --role admin|viewer | list
   posture   --data DIR [--at 2026-10-01T00:00:00Z]          print the fleet posture per theme (now, or as it was at a time)
   verify-log --data DIR [--json]                             check the evidence log's hash chain and signed heads
+  export    --data DIR --out PACK [--from D] [--to D] [--at D] [--hosts PATTERNS] [--force]
+                                                            write an audit evidence pack (OSCAL, CSV, HTML, signed manifest)
+  verify-pack PACK [--ca-fingerprint SHA256:…]               check a pack's signature and every file's SHA-256
   soa | exceptions | risks | nc | readiness | calendar ACTION …   ISMS registers (run one without ACTION for help)
   management-review --out FILE.html [--since DATE]          ISO 27001 clause 9.3 input report
 )";
@@ -242,6 +246,8 @@ int runCollectorCli(const std::vector<std::string>& raw, std::ostream& out, std:
     return raw.empty() ? kFatal : kOk;
   }
   if (isIsmsCommand(raw[0])) return runIsmsCli(raw, out, err);
+  if (raw[0] == "export") return runExportCli(raw, out, err);
+  if (raw[0] == "verify-pack") return runVerifyPackCli(raw, out, err);
   auto args = parse(raw);
   if (!args) return fail(err, args.error());
   if (!args->options.count("--data")) return fail(err, "--data DIR is required\n" + std::string(kUsage));

@@ -22,7 +22,7 @@ inline const std::string kEvidenceGenesisHash(64, '0');
 // wire do not matter. A body that is not JSON (never accepted by the API) hashes as its raw bytes.
 std::string evidenceReportSha256(std::string_view body);
 // The same for a report already parsed (the collector parses each body once).
-std::string evidenceReportSha256(const nlohmann::json& report);
+std::string canonicalReportSha256(const nlohmann::json& report);
 
 // SHA-256 (hex) of "annexa.evidence/1\n" followed by each field as "<byte length>:<bytes>\n", in the order
 // seq, agent_id, report_id, received_at, report_sha256, prev_hash (integers in decimal).

@@ -1,14 +1,138 @@
 #include "collector/pack_cli.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <optional>
 
 #include "collector/cli_args.hpp"
+#include "collector/data_dir.hpp"
+#include "collector/isms_store.hpp"
 #include "collector/pack.hpp"
+#include "collector/pack_gather.hpp"
+#include "collector/posture_at.hpp"
+#include "common/clock.hpp"
+#include "common/pki.hpp"
 
 namespace annexa::collector {
 
 namespace {
 constexpr const char* kUsage = "usage: annexa-collector verify-pack DIR [--ca-fingerprint SHA256:…]\n";
+constexpr const char* kExportUsage =
+    "usage: annexa-collector export --data DIR --out PACK [--from DATE] [--to DATE] [--at DATE] [--hosts PATTERNS] "
+    "[--force]\n  DATE: RFC 3339 or YYYY-MM-DD (UTC). Defaults: --to now, --from 30 days before --to, --at --to.\n"
+    "  PATTERNS: comma-separated shell patterns of hostnames or agent ids, e.g. \"web-*,db-1\".\n";
+constexpr std::int64_t kDefaultPeriod = 30 * 86400;
+
+Result<std::int64_t> instantOption(const CliArgs& args, const std::string& name, std::int64_t fallback, std::int64_t now) {
+  if (!args.options.count(name)) return fallback;
+  auto t = parseInstant(args.options.at(name), now);
+  if (!t) return makeError(name + ": " + t.error());
+  return *t;
+}
+
+Result<pack::ExportScope> exportScope(const CliArgs& args, std::int64_t now) {
+  pack::ExportScope scope;
+  auto to = instantOption(args, "--to", now, now);
+  if (!to) return makeError(to.error());
+  auto from = instantOption(args, "--from", *to - kDefaultPeriod, now);
+  if (!from) return makeError(from.error());
+  auto at = instantOption(args, "--at", *to, now);
+  if (!at) return makeError(at.error());
+  scope.from = *from;
+  scope.to = *to;
+  scope.at = *at;
+  scope.hosts = args.optionOr("--hosts", "");
+  if (auto ok = pack::checkScope(scope, now); !ok) return makeError(ok.error());
+  return scope;
+}
+
+Result<pack::CollectorIdentity> collectorIdentity(const DataDir& dir) {
+  auto server = pki::loadCertificate(dir.serverChain());
+  if (!server) return makeError(server.error());
+  auto ca = pki::loadCertificate(dir.caCertificate());
+  if (!ca) return makeError(ca.error());
+  return pack::CollectorIdentity{pki::certificatePem(server->get()), pki::certificatePem(ca->get()),
+                                 pki::fingerprint(ca->get())};
+}
+
+// One line per stage, and within a long stage one per tenth; on a terminal the line is rewritten in place.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(std::ostream& err) : err_(err), tty_(::isatty(STDERR_FILENO) == 1) {}
+  ~ProgressPrinter() {
+    if (tty_ && !stage_.empty()) err_ << "\n";
+  }
+  void operator()(std::string_view stage, std::size_t done, std::size_t total) {
+    const std::size_t tenth = total ? done * 10 / total : 0;
+    if (stage == stage_ && tenth == tenth_) return;
+    if (tty_ && stage != stage_ && !stage_.empty()) err_ << "\n";
+    stage_ = std::string(stage);
+    tenth_ = tenth;
+    err_ << (tty_ ? "\r" : "") << "export: " << stage << " " << done << "/" << total << (tty_ ? "   " : "\n")
+         << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  bool tty_;
+  std::string stage_;
+  std::size_t tenth_ = 0;
+};
+
+int exportPack(const CliArgs& args, std::ostream& out, std::ostream& err) {
+  const auto now = unixNow();
+  auto scope = exportScope(args, now);
+  if (!scope) return err << "annexa-collector export: " << scope.error() << "\n", 2;
+  const DataDir dir{args.options.at("--data")};
+  auto identity = collectorIdentity(dir);
+  if (!identity) return err << "annexa-collector export: " << identity.error() << "\n", 2;
+  auto key = pki::loadPrivateKey(dir.serverKey());
+  if (!key) return err << "annexa-collector export: " << key.error() << "\n", 2;
+  if (!std::filesystem::exists(dir.database()))
+    return err << "annexa-collector export: no database at " << dir.database().string() << " (run init first)\n", 2;
+
+  auto store = openSqliteStore(dir.database());
+  auto registers = isms::IsmsStore::open(dir.database());
+  ProgressPrinter progress(err);
+  const pack::PackProgress report = [&](std::string_view stage, std::size_t done, std::size_t total) {
+    progress(stage, done, total);
+  };
+  const pack::GatherInputs inputs{*store, *registers, Catalog::builtin(), CheckMapping::builtin(), {}, *identity};
+  auto data = pack::gatherPack(inputs, *scope, now, report);
+  if (!data) return err << "annexa-collector export: " << data.error() << "\n", 2;
+  pack::PackWriteOptions options;
+  options.overwrite = args.hasFlag("--force");
+  const std::string outDir = args.options.at("--out");
+  auto written = pack::writePack(*data, outDir, key->get(), report, options);
+  if (!written) return err << "annexa-collector export: " << written.error() << "\n", 2;
+
+  out << "Evidence pack written to " << outDir << ": " << data->hosts.size() << " hosts, " << data->results.size()
+      << " results at " << formatRfc3339(scope->at) << ", period " << formatRfc3339(scope->from) << " .. "
+      << formatRfc3339(scope->to) << "\n";
+  for (const auto& f : written->files) out << "  " << f.name << "  " << f.size << " bytes  sha256 " << f.sha256 << "\n";
+  out << "  manifest.json sha256 " << written->manifestSha256 << " (signed: manifest.sig)\n"
+      << "Verify: annexa-collector verify-pack " << outDir << " --ca-fingerprint " << identity->caFingerprint << "\n";
+  return 0;
+}
+}  // namespace
+
+int runExportCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> raw = args;
+  if (!raw.empty() && raw.front() == "export") raw.erase(raw.begin());
+  auto parsed = parseCliArgs(raw, {"--force"});
+  if (!parsed) return err << parsed.error() << "\n" << kExportUsage, 2;
+  static const std::vector<std::string> kKnown = {"--data", "--out", "--from", "--to", "--at", "--hosts"};
+  for (const auto& [name, value] : parsed->options)
+    if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end())
+      return err << "unknown option " << name << "\n" << kExportUsage, 2;
+  if (!parsed->positional.empty() || !parsed->options.count("--data") || !parsed->options.count("--out"))
+    return err << kExportUsage, 2;
+  try {
+    return exportPack(*parsed, out, err);
+  } catch (const std::exception& e) {
+    return err << "annexa-collector export: " << e.what() << "\n", 2;
+  }
 }
 
 int runVerifyPackCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 
 namespace annexa::text {
 
@@ -114,6 +115,20 @@ bool parseInt(std::string_view s, long long& out) {
 std::string truncate(std::string_view s, std::size_t maxLength) {
   if (s.size() <= maxLength) return std::string(s);
   return std::string(s.substr(0, maxLength)) + "…";
+}
+
+std::string base64Encode(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t chunk = 0;
+    for (std::size_t k = 0; k < 3; ++k)
+      chunk = (chunk << 8) | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+    for (std::size_t k = 0; k < 4; ++k) out += k <= n ? kAlphabet[(chunk >> (18 - 6 * k)) & 0x3f] : '=';
+  }
+  return out;
 }
 
 }  // namespace annexa::text

@@ -31,4 +31,7 @@ bool parseInt(std::string_view s, long long& out);
 // Shortens a value for evidence output ("…" marks the cut).
 std::string truncate(std::string_view s, std::size_t maxLength);
 
+// Standard base64 (RFC 4648, with padding) of raw bytes, e.g. a DER signature in a JSON document.
+std::string base64Encode(std::string_view bytes);
+
 }  // namespace annexa::text

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "collector/pack_writers.hpp"
 #include "common/digest.hpp"
 #include "common/pki.hpp"
+#include "tests/support/fixture.hpp"
 
 namespace annexa::collector::pack::test {
 
@@ -165,6 +167,17 @@ inline CommandResult runCommand(const std::string& command) {
   const int status = ::pclose(pipe);
   r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+// Runs tests/support/validate_oscal.py (python3-jsonschema) on the document; the exit code and what it printed.
+inline CommandResult validateOscal(const std::string& documentText) {
+  annexa::test::FixtureRoot dir;
+  const auto document = dir.path() / "assessment-results.json";
+  std::ofstream(document, std::ios::binary) << documentText;
+  const std::string schema = ANNEXA_OSCAL_SCHEMA_DIR "/oscal_assessment-results_schema.json";
+  if (!std::filesystem::exists(schema)) return {2, "the OSCAL schema is missing: " + schema};
+  return runCommand("python3 '" ANNEXA_SOURCE_DIR "/tests/support/validate_oscal.py' '" + schema + "' '" +
+                    document.string() + "'");
 }
 
 }  // namespace annexa::collector::pack::test

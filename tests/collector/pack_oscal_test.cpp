@@ -32,17 +32,6 @@ struct PackOscal : ::testing::Test {
   }
 };
 
-// Runs tests/support/validate_oscal.py (python3-jsonschema) on the document; the exit code and what it printed.
-CommandResult validateOscal(const std::string& documentText) {
-  annexa::test::FixtureRoot dir;
-  const auto document = dir.path() / "assessment-results.json";
-  std::ofstream(document, std::ios::binary) << documentText;
-  const std::string schema = ANNEXA_OSCAL_SCHEMA_DIR "/oscal_assessment-results_schema.json";
-  if (!std::filesystem::exists(schema)) return {2, "the OSCAL schema is missing: " + schema};
-  return runCommand("python3 '" ANNEXA_SOURCE_DIR "/tests/support/validate_oscal.py' '" + schema + "' '" +
-                    document.string() + "'");
-}
-
 TEST_F(PackOscal, ValidatesAgainstTheNistSchema) {
   const auto run = validateOscal(text);
   ASSERT_NE(run.exitCode, 3) << "python3-jsonschema is required for this test (scripts/install-deps): "

@@ -102,6 +102,16 @@ TEST(Random, Uuid4HasVersionAndVariantBits) {
   EXPECT_NE(uuid4(), id);
 }
 
+TEST(Text, Base64EncodesWithPaddingAsRfc4648) {
+  // RFC 4648 section 10 test vectors, and bytes above 0x7f.
+  EXPECT_EQ(text::base64Encode(""), "");
+  EXPECT_EQ(text::base64Encode("f"), "Zg==");
+  EXPECT_EQ(text::base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(text::base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(text::base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(text::base64Encode(std::string("\xff\xfe\x00", 3)), "//4A");
+}
+
 TEST(Text, SplitsTrimsAndStripsComments) {
   EXPECT_EQ(text::trim("  a b \t"), "a b");
   EXPECT_EQ(text::splitWords(" Ciphers  aes128-ctr,aes256-ctr\t"),
