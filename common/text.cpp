@@ -116,4 +116,15 @@ std::string truncate(std::string_view s, std::size_t maxLength) {
   return std::string(s.substr(0, maxLength)) + "…";
 }
 
+bool isSafeRelativePath(std::string_view name) {
+  if (name.empty() || name.size() > 512) return false;
+  for (const auto& part : split(name, '/')) {
+    if (part.empty() || part.size() > 128 || part.front() == '.') return false;
+    for (const char c : part)
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+        return false;
+  }
+  return true;
+}
+
 }  // namespace annexa::text

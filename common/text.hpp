@@ -31,4 +31,8 @@ bool parseInt(std::string_view s, long long& out);
 // Shortens a value for evidence output ("…" marks the cut).
 std::string truncate(std::string_view s, std::size_t maxLength);
 
+// A '/'-separated relative file name that cannot leave its directory: every part is [A-Za-z0-9._-]
+// (at most 128 characters) and none is empty, "..", or hidden (leading '.'). For names a peer sends us.
+bool isSafeRelativePath(std::string_view name);
+
 }  // namespace annexa::text
