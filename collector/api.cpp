@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/evidence_log.hpp"
+#include "collector/export_api.hpp"
 #include "collector/isms_api.hpp"
 #include "collector/posture_at.hpp"
 #include "common/clock.hpp"
@@ -110,6 +111,8 @@ void Api::handle(const ApiRequest& request, Respond respond) {
     }
     // Everything else is for operators: viewers read, admins also write.
     if (!isOperator(peer)) return respond(jsonError(peer.hasCertificate ? 403 : 401, "an operator certificate is required"));
+    // Both operator roles may export: an export only reads (and writes under the collector's own directory).
+    if (isExportPath(path)) return respond(handleExport(exports_, request, path, clock_()));
     const bool isRead = method == "GET";
     if (!isRead && peer.role != pki::Role::Admin) return respond(jsonError(403, "the viewer role is read-only"));
 

@@ -25,6 +25,7 @@
 namespace annexa::collector {
 
 class IsmsApi;
+class ExportJobs;
 
 // Who is on the other end, from the verified client certificate.
 struct PeerIdentity {
@@ -92,6 +93,8 @@ class Api {
 
   // ISMS registers (optional): their routes, valid exceptions in the posture, NC reopening in maintain().
   void attachIsms(IsmsApi* isms) { isms_ = isms; }
+  // Evidence-pack exports (optional): /api/v1/exports… answer 501 until jobs are attached.
+  void attachExports(ExportJobs* exports) { exports_ = exports; }
 
  private:
   struct Route;
@@ -128,6 +131,7 @@ class Api {
   std::int64_t lastPurge_ = 0;
   std::int64_t lastDailyPosture_ = 0;
   IsmsApi* isms_ = nullptr;
+  ExportJobs* exports_ = nullptr;
 };
 
 ApiResponse jsonError(int status, const std::string& message);

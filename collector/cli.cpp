@@ -100,6 +100,9 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   isms::IsmsService ismsService(*store, *ismsStore, Catalog::builtin(), CheckMapping::builtin(), {});
   IsmsApi ismsApi(ismsService, unixNow);
   api.attachIsms(&ismsApi);
+  // Declared before the server: the server stops (no new export requests) before the jobs are joined.
+  ExportJobs exports(dir.exports(), exportRunner(dir, *store, unixNow), unixNow);
+  api.attachExports(&exports);
   HttpsServer server(config->server, api, metrics, revocations);
   if (auto started = server.start(); !started) return fail(err, started.error());
   const std::string url = ServerEndpoint{config->server.address, server.port()}.url();

@@ -24,6 +24,7 @@ struct DataDir {
   std::filesystem::path operatorKey(const std::string& name) const { return operatorDir() / (name + ".key"); }
   std::filesystem::path config() const { return root / "collector.json"; }
   std::filesystem::path database() const { return root / "annexa.db"; }
+  std::filesystem::path exports() const { return root / "exports"; }  // evidence packs, one directory per job
 };
 
 struct InitOptions {

@@ -85,37 +85,55 @@ int exportPack(const CliArgs& args, std::ostream& out, std::ostream& err) {
   auto scope = exportScope(args, now);
   if (!scope) return err << "annexa-collector export: " << scope.error() << "\n", 2;
   const DataDir dir{args.options.at("--data")};
-  auto identity = collectorIdentity(dir);
-  if (!identity) return err << "annexa-collector export: " << identity.error() << "\n", 2;
-  auto key = pki::loadPrivateKey(dir.serverKey());
-  if (!key) return err << "annexa-collector export: " << key.error() << "\n", 2;
   if (!std::filesystem::exists(dir.database()))
     return err << "annexa-collector export: no database at " << dir.database().string() << " (run init first)\n", 2;
-
   auto store = openSqliteStore(dir.database());
-  auto registers = isms::IsmsStore::open(dir.database());
   ProgressPrinter progress(err);
-  const pack::PackProgress report = [&](std::string_view stage, std::size_t done, std::size_t total) {
-    progress(stage, done, total);
-  };
-  const pack::GatherInputs inputs{*store, *registers, Catalog::builtin(), CheckMapping::builtin(), {}, *identity};
-  auto data = pack::gatherPack(inputs, *scope, now, report);
-  if (!data) return err << "annexa-collector export: " << data.error() << "\n", 2;
-  pack::PackWriteOptions options;
-  options.overwrite = args.hasFlag("--force");
   const std::string outDir = args.options.at("--out");
-  auto written = pack::writePack(*data, outDir, key->get(), report, options);
-  if (!written) return err << "annexa-collector export: " << written.error() << "\n", 2;
+  auto exported = exportPackFromDataDir(dir, *store, *scope, now, outDir, args.hasFlag("--force"),
+                                        [&](std::string_view stage, std::size_t done, std::size_t total) {
+                                          progress(stage, done, total);
+                                        });
+  if (!exported) return err << "annexa-collector export: " << exported.error() << "\n", 2;
 
-  out << "Evidence pack written to " << outDir << ": " << data->hosts.size() << " hosts, " << data->results.size()
+  out << "Evidence pack written to " << outDir << ": " << exported->hosts << " hosts, " << exported->results
       << " results at " << formatRfc3339(scope->at) << ", period " << formatRfc3339(scope->from) << " .. "
       << formatRfc3339(scope->to) << "\n";
-  for (const auto& f : written->files) out << "  " << f.name << "  " << f.size << " bytes  sha256 " << f.sha256 << "\n";
-  out << "  manifest.json sha256 " << written->manifestSha256 << " (signed: manifest.sig)\n"
-      << "Verify: annexa-collector verify-pack " << outDir << " --ca-fingerprint " << identity->caFingerprint << "\n";
+  for (const auto& f : exported->pack.files)
+    out << "  " << f.name << "  " << f.size << " bytes  sha256 " << f.sha256 << "\n";
+  out << "  manifest.json sha256 " << exported->pack.manifestSha256 << " (signed: manifest.sig)\n"
+      << "Verify: annexa-collector verify-pack " << outDir << " --ca-fingerprint " << exported->caFingerprint << "\n";
   return 0;
 }
 }  // namespace
+
+Result<ExportedPack> exportPackFromDataDir(const DataDir& dir, Store& store, const pack::ExportScope& scope,
+                                           std::int64_t now, const std::filesystem::path& out, bool overwrite,
+                                           const pack::PackProgress& progress) {
+  auto identity = collectorIdentity(dir);
+  if (!identity) return makeError(identity.error());
+  auto key = pki::loadPrivateKey(dir.serverKey());
+  if (!key) return makeError(key.error());
+  // Its own connection to the registers: an export may run beside the API's requests.
+  auto registers = isms::IsmsStore::open(dir.database());
+  const pack::GatherInputs inputs{store, *registers, Catalog::builtin(), CheckMapping::builtin(), {}, *identity};
+  auto data = pack::gatherPack(inputs, scope, now, progress);
+  if (!data) return makeError(data.error());
+  pack::PackWriteOptions options;
+  options.overwrite = overwrite;
+  auto written = pack::writePack(*data, out, key->get(), progress, options);
+  if (!written) return makeError(written.error());
+  return ExportedPack{std::move(*written), data->hosts.size(), data->results.size(), identity->caFingerprint};
+}
+
+ExportRunner exportRunner(const DataDir& dir, Store& store, std::function<std::int64_t()> clock) {
+  return [dir, &store, clock](const ExportRequest& request, const std::filesystem::path& out,
+                              const ExportProgress& progress) {
+    const pack::ExportScope scope{request.from, request.to, request.at, request.hosts};
+    auto exported = exportPackFromDataDir(dir, store, scope, clock(), out, false, progress);
+    return exported ? success() : VoidResult(makeError(exported.error()));
+  };
+}
 
 int runExportCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::vector<std::string> raw = args;

@@ -131,4 +131,15 @@ std::string base64Encode(std::string_view bytes) {
   return out;
 }
 
+bool isSafeRelativePath(std::string_view name) {
+  if (name.empty() || name.size() > 512) return false;
+  for (const auto& part : split(name, '/')) {
+    if (part.empty() || part.size() > 128 || part.front() == '.') return false;
+    for (const char c : part)
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+        return false;
+  }
+  return true;
+}
+
 }  // namespace annexa::text

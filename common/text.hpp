@@ -34,4 +34,8 @@ std::string truncate(std::string_view s, std::size_t maxLength);
 // Standard base64 (RFC 4648, with padding) of raw bytes, e.g. a DER signature in a JSON document.
 std::string base64Encode(std::string_view bytes);
 
+// A '/'-separated relative file name that cannot leave its directory: every part is [A-Za-z0-9._-]
+// (at most 128 characters) and none is empty, "..", or hidden (leading '.'). For names a peer sends us.
+bool isSafeRelativePath(std::string_view name);
+
 }  // namespace annexa::text

@@ -35,6 +35,7 @@ const char* tabLabel(ViewId view) {
     case ViewId::Risks: return "Risks";
     case ViewId::Nc: return "Non-conformities";
     case ViewId::Readiness: return "Readiness";
+    case ViewId::Export: return "Export";
   }
   return "?";
 }
@@ -52,6 +53,7 @@ void drawView(UiState& ui, ViewId view) {
     case ViewId::Risks: return drawRisks(ui);
     case ViewId::Nc: return drawNonConformities(ui);
     case ViewId::Readiness: return drawReadiness(ui);
+    case ViewId::Export: return drawExport(ui);
   }
 }
 

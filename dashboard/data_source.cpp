@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "common/json.hpp"
+#include "common/text.hpp"
 #include "dashboard/isms_snapshot.hpp"
 
 namespace annexa::dashboard {
@@ -18,6 +20,22 @@ bool safePathSegment(const std::string& id) {
 }
 
 }  // namespace
+
+std::string httpErrorText(std::string_view method, const std::string& target, const HttpResponse& reply) {
+  std::string detail = reply.body;
+  if (auto doc = parseJson(detail); doc && doc->is_object() && doc->contains("error") && (*doc)["error"].is_string())
+    detail = (*doc)["error"].get<std::string>();
+  return std::string(method) + " " + target + ": HTTP " + std::to_string(reply.status) + " " + text::truncate(detail, 200);
+}
+
+Fetch fetchOver(Exchange exchange) {
+  return [exchange = std::move(exchange)](const std::string& target) -> Result<std::string> {
+    auto reply = exchange("GET", target, {});
+    if (!reply) return makeError(reply.error());
+    if (reply->status != 200) return makeError(httpErrorText("GET", target, *reply));
+    return std::move(reply->body);
+  };
+}
 
 DataSource::DataSource(Fetch fetch, DataSourceOptions options, UnixClock clock)
     : fetch_(std::move(fetch)), options_(std::move(options)), clock_(std::move(clock)) {

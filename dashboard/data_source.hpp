@@ -10,8 +10,10 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
+#include "common/https_client.hpp"
 #include "common/result.hpp"
 #include "dashboard/snapshot.hpp"
 
@@ -19,6 +21,13 @@ namespace annexa::dashboard {
 
 // GET target → body of a 200 response; transport errors and other statuses are errors.
 using Fetch = std::function<Result<std::string>(const std::string& target)>;
+// Any request (POST, raw bytes): transport errors are errors, every HTTP status is a reply.
+using Exchange = std::function<Result<HttpResponse>(std::string_view method, const std::string& target, const std::string& body)>;
+
+// "POST /api/v1/exports: HTTP 409 an export is already running" (the API's JSON "error" when it sent one).
+std::string httpErrorText(std::string_view method, const std::string& target, const HttpResponse& reply);
+// The GET-only Fetch over an Exchange: a status other than 200 becomes httpErrorText.
+Fetch fetchOver(Exchange exchange);
 using UnixClock = std::function<std::int64_t()>;
 
 // What the views read from and ask for more from. The UI holds one of these.

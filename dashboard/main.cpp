@@ -40,6 +40,12 @@ int main(int argc, char** argv) {
   sourceOptions.refreshInterval = options->connection.refreshInterval;
   sourceOptions.serverLabel = options->connection.serverUrl;
   auto source = std::make_unique<DataSource>(std::move(*fetch), sourceOptions, annexa::unixNow);
+  auto exchange = makeHttpsExchange(options->connection);  // its own connection: exports run on their own thread
+  if (!exchange) {
+    std::fprintf(stderr, "annexa-dashboard: %s\n", exchange.error().c_str());
+    return 2;
+  }
+  auto exporter = std::make_unique<ExportClient>(std::move(*exchange));
 
   WindowOptions windowOptions;
   windowOptions.width = options->width;
@@ -53,9 +59,12 @@ int main(int argc, char** argv) {
   DashboardWindow* raw = window->get();
   raw->ui().switchTo = options->view;  // --view also chooses the first view of an interactive session
   source->onPublish([raw] { raw->wakeUp(); });
+  raw->ui().exporter = exporter.get();
+  exporter->onChange([raw] { raw->wakeUp(); });
   const int code = options->screenshot.empty()
                        ? runInteractive(*raw)
                        : runScreenshot(*raw, options->view, options->screenshot, options->frames, options->timeout);
-  source.reset();  // joins the worker before the window (and GLFW) go away
+  source.reset();  // joins the workers before the window (and GLFW) go away
+  exporter.reset();
   return code;
 }

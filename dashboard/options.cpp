@@ -23,7 +23,7 @@ CONNECTION (an operator certificate, mutual TLS):
 
 Headless capture (e.g. under xvfb-run -a):
   --screenshot FILE.png      render VIEW once the data has arrived, write a PNG and exit
-  --view overview|annex-a|hosts|host|findings|trends|soa|exceptions|risks|nc|readiness
+  --view overview|annex-a|hosts|host|findings|trends|soa|exceptions|risks|nc|readiness|export
                                    (also the first view when interactive)
   --frames N                 frames to render after the data arrived (default 3)
   --size WxH                 window size (default 1280x800)
@@ -43,6 +43,7 @@ std::string_view viewName(ViewId view) {
     case ViewId::Risks: return "risks";
     case ViewId::Nc: return "nc";
     case ViewId::Readiness: return "readiness";
+    case ViewId::Export: return "export";
   }
   return "overview";
 }
@@ -55,7 +56,7 @@ bool isIsmsView(ViewId view) {
 Result<ViewId> parseViewName(std::string_view name) {
   for (const auto view : kAllViews)
     if (viewName(view) == name) return view;
-  return makeError("unknown view \"" + std::string(name) + "\" (overview, annex-a, hosts, host, findings, trends, soa, exceptions, risks, nc, readiness)");
+  return makeError("unknown view \"" + std::string(name) + "\" (overview, annex-a, hosts, host, findings, trends, soa, exceptions, risks, nc, readiness, export)");
 }
 
 Result<ConnectionConfig> connectionFromDataDir(const fs::path& dir) {
@@ -182,7 +183,7 @@ Result<DashboardOptions> parseOptions(const std::vector<std::string>& args) {
   return options;
 }
 
-Result<Fetch> makeHttpsFetch(const ConnectionConfig& config) {
+Result<Exchange> makeHttpsExchange(const ConnectionConfig& config) {
   auto endpoint = parseServerUrl(config.serverUrl);
   if (!endpoint) return makeError(endpoint.error());
   auto cert = readTextFile(config.certificate, 1024 * 1024);
@@ -192,17 +193,15 @@ Result<Fetch> makeHttpsFetch(const ConnectionConfig& config) {
   auto ca = readTextFile(config.caCertificate, 1024 * 1024);
   if (!ca) return makeError("CA certificate: " + ca.error());
   auto client = std::make_shared<HttpsClient>(*endpoint, ClientTls{*ca, "", *cert, *key}, std::chrono::seconds(10));
-  return Fetch([client](const std::string& target) -> Result<std::string> {
-    auto response = client->request("GET", target);
-    if (!response) return makeError(response.error());
-    if (response->status != 200) {
-      std::string detail = response->body;
-      if (auto doc = parseJson(detail); doc && doc->is_object() && doc->contains("error") && (*doc)["error"].is_string())
-        detail = (*doc)["error"].get<std::string>();
-      return makeError("GET " + target + ": HTTP " + std::to_string(response->status) + " " + text::truncate(detail, 200));
-    }
-    return std::move(response->body);
+  return Exchange([client](std::string_view method, const std::string& target, const std::string& body) {
+    return client->request(method, target, body);
   });
+}
+
+Result<Fetch> makeHttpsFetch(const ConnectionConfig& config) {
+  auto exchange = makeHttpsExchange(config);
+  if (!exchange) return makeError(exchange.error());
+  return fetchOver(std::move(*exchange));
 }
 
 }  // namespace annexa::dashboard

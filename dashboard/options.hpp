@@ -12,11 +12,11 @@
 
 namespace annexa::dashboard {
 
-enum class ViewId { Overview, AnnexA, Hosts, Host, Findings, Trends, Soa, Exceptions, Risks, Nc, Readiness };
+enum class ViewId { Overview, AnnexA, Hosts, Host, Findings, Trends, Soa, Exceptions, Risks, Nc, Readiness, Export };
 inline constexpr ViewId kAllViews[] = {ViewId::Overview, ViewId::AnnexA,     ViewId::Hosts, ViewId::Host,
                                        ViewId::Findings, ViewId::Trends,     ViewId::Soa,   ViewId::Exceptions,
-                                       ViewId::Risks,    ViewId::Nc,         ViewId::Readiness};
-// "overview", "annex-a", "hosts", "host", "findings", "trends", "soa", "exceptions", "risks", "nc", "readiness"
+                                       ViewId::Risks,    ViewId::Nc,         ViewId::Readiness, ViewId::Export};
+// "overview", "annex-a", "hosts", "host", "findings", "trends", "soa", "exceptions", "risks", "nc", "readiness", "export"
 std::string_view viewName(ViewId view);
 bool isIsmsView(ViewId view);  // the five register views, fed by /api/v1/{soa,exceptions,...}
 Result<ViewId> parseViewName(std::string_view name);
@@ -52,7 +52,9 @@ Result<ConnectionConfig> connectionFromDataDir(const std::filesystem::path& dir)
 // {"server": URL, "cert": F, "key": F, "ca": F, "refresh_seconds": N}; relative paths are relative to FILE.
 Result<ConnectionConfig> connectionFromConfigFile(const std::filesystem::path& file);
 
-// An mTLS fetcher on one kept-alive HttpsClient (to be used from one thread: the data source's worker).
+// An mTLS exchange on its own kept-alive HttpsClient (to be used from one thread at a time).
+Result<Exchange> makeHttpsExchange(const ConnectionConfig& config);
+// The same as a GET-only fetcher (the data source's worker).
 Result<Fetch> makeHttpsFetch(const ConnectionConfig& config);
 
 }  // namespace annexa::dashboard

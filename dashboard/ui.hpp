@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "dashboard/data_source.hpp"
+#include "dashboard/export_client.hpp"
 #include "dashboard/isms_view_model.hpp"
 #include "dashboard/options.hpp"
 #include "dashboard/view_model.hpp"
@@ -18,6 +19,17 @@ struct ImVec2;
 typedef unsigned int ImU32;  // as in imgui.h
 
 namespace annexa::dashboard {
+
+// The Export view's inputs (ImGui edits them in place); filled with defaults on the view's first frame.
+struct ExportInputs {
+  bool filled = false;
+  char from[40] = {};
+  char to[40] = {};
+  char at[40] = {};
+  char hosts[128] = {};
+  char folder[512] = {};
+  std::string formError;  // the last Export press was refused at once: why
+};
 
 struct UiState {
   explicit UiState(SnapshotProvider& source) : provider(source) {}
@@ -65,6 +77,10 @@ struct UiState {
   std::vector<std::uint32_t> riskRows;
   std::vector<std::uint32_t> ncRows;
 
+  // Export view: the client runs the export off the UI thread; null when there is no collector (benchmarks).
+  ExportClient* exporter = nullptr;
+  ExportInputs exportInputs;
+
   void selectControl(const std::string& id);
   void selectHost(const std::string& id);
   // Recomputes what is cached per fleet; called once per frame, cheap when nothing changed.
@@ -84,6 +100,7 @@ void drawExceptions(UiState& ui);
 void drawRisks(UiState& ui);
 void drawNonConformities(UiState& ui);
 void drawReadiness(UiState& ui);
+void drawExport(UiState& ui);
 
 // ---- widgets (widgets.cpp) ----
 // A length given for the 13 px default font, scaled with the font (DPI scale: see app.cpp).

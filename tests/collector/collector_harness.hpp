@@ -148,6 +148,7 @@ class InProcessCollector {
   collector::Store& store() { return *store_; }
   collector::IngestQueue& queue() { return *queue_; }
   collector::Metrics& metrics() { return metrics_; }
+  collector::Api& api() { return *api_; }
   const collector::DataDir& data() const { return data_; }
   const std::filesystem::path& scratch() const { return root_.path(); }
   void advanceClock(std::int64_t seconds) { now_ += seconds; }

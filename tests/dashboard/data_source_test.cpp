@@ -232,9 +232,12 @@ TEST(DataSource, RefreshRequestWakesTheWorker) {
     ++publications;
     cv.notify_all();
   });
+  // The worker may publish its first snapshot before onPublish is registered: count by generation too.
   const auto waitFor = [&](int n) {
     std::unique_lock lock(mutex);
-    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return publications >= n; });
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] {
+      return publications >= n || source.current()->generation >= static_cast<std::uint64_t>(n);
+    });
   };
   ASSERT_TRUE(waitFor(1));
   source.refresh();
