@@ -1,6 +1,6 @@
 // Evidence pack export benchmark: a real collector data directory (CA, server key, SQLite) filled through the
 // real write path (Store::ingest, evidence log included) with H hosts reporting C checks once a day for D days,
-// a few results changing each week; then `export` for the whole period is timed stage by stage, with the
+// a few results changing each week, and each day's posture recorded as `serve` does; then `export` for the whole period is timed stage by stage, with the
 // pack's size, peak memory, and the time verify-pack needs. Target (issue 7): 10,000 hosts x 30 days < 60 s.
 // Usage: annexa_export_bench [--hosts H] [--days D] [--checks C] [--keep]
 #include <sys/resource.h>
@@ -17,6 +17,7 @@
 #include "collector/isms_store.hpp"
 #include "collector/pack.hpp"
 #include "collector/pack_gather.hpp"
+#include "collector/posture_at.hpp"
 #include "collector/store.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
@@ -136,9 +137,14 @@ void fill(Store& store, const Options& o, std::int64_t day0) {
         batch.clear();
       }
     }
+    if (!batch.empty()) store.ingest(batch);
+    batch.clear();
+    // The collector records each day's posture as it runs; the trend in the pack reads it back.
+    const std::int64_t endOfDay = day0 + (d + 1) * kDay - 1;
+    store.saveDailyPosture(dailyPostureRows(postureAt(store, Catalog::builtin(), CheckMapping::builtin(), endOfDay),
+                                            formatRfc3339(endOfDay).substr(0, 10)));
     std::fprintf(stderr, "\rfilling: day %d/%d, %.0f s", d + 1, o.days, secondsSince(start));
   }
-  if (!batch.empty()) store.ingest(batch);
   std::fprintf(stderr, "\n");
 }
 

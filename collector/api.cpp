@@ -309,12 +309,7 @@ void Api::maintain() {
   if (lastDailyPosture_ != 0 && now - lastDailyPosture_ < 60) return;
   lastDailyPosture_ = now;
   const auto current = posture();
-  const std::string day = formatRfc3339(now).substr(0, 10);
-  std::vector<DailyPostureRow> rows;
-  for (const auto& c : current.controls)
-    rows.push_back({day, c.control->id, std::string(toString(c.status)), c.hostsPassing, c.hostsFailing, c.hostsError,
-                    c.hostsStale});
-  store_.saveDailyPosture(rows);
+  store_.saveDailyPosture(dailyPostureRows(current, formatRfc3339(now).substr(0, 10)));
   if (isms_) isms_->service().maintain(now);  // closed non-conformities whose checks fail again reopen
   if (now - lastPurge_ >= 3600) {
     store_.purgeReportsBefore(now - options_.retentionDays * 86400);

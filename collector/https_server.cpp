@@ -103,17 +103,18 @@ class HttpsServer::Impl {
 
   void run(bool handleSignals) {
     if (handleSignals) {
+      // Handlers first: a signal already pending (sent while blocked) then arrives here, not as a default kill.
+      signals_.add(SIGTERM);
+      signals_.add(SIGINT);
+      signals_.async_wait([this](const boost::system::error_code& ec, int) {
+        if (!ec) beginShutdown();
+      });
       // A parent may have started us with these blocked (the mask is inherited): then they would never arrive.
       sigset_t stopSignals;
       sigemptyset(&stopSignals);
       sigaddset(&stopSignals, SIGTERM);
       sigaddset(&stopSignals, SIGINT);
       pthread_sigmask(SIG_UNBLOCK, &stopSignals, nullptr);
-      signals_.add(SIGTERM);
-      signals_.add(SIGINT);
-      signals_.async_wait([this](const boost::system::error_code& ec, int) {
-        if (!ec) beginShutdown();
-      });
     }
     std::vector<std::thread> threads;
     for (int i = 1; i < std::max(1, options_.threads); ++i) threads.emplace_back([this] { ioc_.run(); });

@@ -134,6 +134,15 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
   return posture;
 }
 
+std::vector<DailyPostureRow> dailyPostureRows(const FleetPosture& posture, const std::string& day) {
+  std::vector<DailyPostureRow> rows;
+  rows.reserve(posture.controls.size());
+  for (const auto& c : posture.controls)
+    rows.push_back({day, c.control->id, std::string(toString(c.status)), c.hostsPassing, c.hostsFailing, c.hostsError,
+                    c.hostsStale});
+  return rows;
+}
+
 nlohmann::json toJson(const ControlPosture& c) {
   return {{"id", c.control->id},
           {"theme", c.control->theme},

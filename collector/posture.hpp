@@ -61,6 +61,9 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
                             const std::vector<StatusRow>& statuses, std::int64_t now,
                             const AcceptedFailure& accepted = {});
 
+// One posture_daily row per control for `day` (YYYY-MM-DD): what the trend charts read back.
+std::vector<DailyPostureRow> dailyPostureRows(const FleetPosture& posture, const std::string& day);
+
 nlohmann::json toJson(const ControlPosture& control);
 nlohmann::json toJson(const FleetPosture& posture);
 
