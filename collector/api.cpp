@@ -201,8 +201,8 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     metrics_.reportRejected("malformed");
     return respond(jsonError(400, "report: " + report.error()));
   }
-  const auto agent = store_.findAgent(request.peer.commonName);
-  if (!agent || agent->revokedAt) {
+  const auto agent = reportingAgent(request.peer.commonName);
+  if (!agent) {
     metrics_.reportRejected("unknown_agent");
     return respond(jsonError(403, "agent is not enrolled or has been revoked"));
   }
@@ -254,11 +254,28 @@ ApiResponse Api::createToken(const ApiRequest& request) {
                 201);
 }
 
+std::optional<Api::ReportingAgent> Api::reportingAgent(const std::string& agentId) {
+  {
+    std::lock_guard lock(agentsMutex_);
+    if (const auto it = reportingAgents_.find(agentId); it != reportingAgents_.end()) return it->second;
+  }
+  const auto agent = store_.findAgent(agentId);
+  if (!agent || agent->revokedAt) return std::nullopt;
+  ReportingAgent found{agent->id, agent->machineId};
+  std::lock_guard lock(agentsMutex_);
+  reportingAgents_.emplace(agentId, found);
+  return found;
+}
+
 ApiResponse Api::revokeAgent(const std::string& agentId) {
   const auto agent = store_.findAgent(agentId);
   if (!agent) return jsonError(404, "no agent " + agentId);
   store_.revokeAgent(agentId, clock_());
   revocations_.add(agent->certSerial);
+  {
+    std::lock_guard lock(agentsMutex_);
+    reportingAgents_.erase(agentId);
+  }
   ++ingestGeneration_;
   return jsonOk({{"agent_id", agentId}, {"revoked", true}});
 }
@@ -306,6 +323,10 @@ void Api::maintain() {
   const auto now = clock_();
   // Revocations made from the CLI (another process) reach the handshake check within one interval.
   revocations_.replace(store_.revokedSerials());
+  {
+    std::lock_guard lock(agentsMutex_);
+    reportingAgents_.clear();  // revocations made from the CLI (another process) apply to reports too
+  }
   if (lastDailyPosture_ != 0 && now - lastDailyPosture_ < 60) return;
   lastDailyPosture_ = now;
   const auto current = posture();

@@ -12,6 +12,7 @@
 #include <set>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -111,6 +112,13 @@ class Api {
   ApiResponse findings();
   ApiResponse history(const std::map<std::string, std::string>& query);
   ApiResponse metricsText();
+  // The enrolled, unrevoked agent behind a report, from memory after its first report (cleared by maintain(), as
+  // the handshake's revocation list is refreshed): the hot path does not read the database for it.
+  struct ReportingAgent {
+    std::string id;
+    std::string machineId;
+  };
+  std::optional<ReportingAgent> reportingAgent(const std::string& agentId);
 
   Store& store_;
   IngestQueue& queue_;
@@ -128,10 +136,12 @@ class Api {
   std::uint64_t postureGeneration_ = 0;
   std::chrono::steady_clock::time_point postureComputedAt_{};
   std::chrono::steady_clock::duration postureCost_{};
-  std::int64_t lastPurge_ = 0;
-  std::int64_t lastDailyPosture_ = 0;
+  std::atomic<std::int64_t> lastPurge_{0};  // maintain() may also be called outside the server's timer
+  std::atomic<std::int64_t> lastDailyPosture_{0};
   IsmsApi* isms_ = nullptr;
   ExportJobs* exports_ = nullptr;
+  std::mutex agentsMutex_;
+  std::unordered_map<std::string, ReportingAgent> reportingAgents_;
 };
 
 ApiResponse jsonError(int status, const std::string& message);

@@ -79,6 +79,10 @@ std::unique_ptr<Database> Database::open(const std::filesystem::path& path, Mode
   sqlite3_busy_timeout(db, 10000);
   sqlite3_extended_result_codes(db, 1);
   database->exec("PRAGMA foreign_keys = ON");
+  // Read the database file through a mapping and keep more pages per connection: without them every report
+  // costs pread() calls for pages the OS already has in memory (seen as the top kernel cost in profiles).
+  database->exec("PRAGMA mmap_size = 268435456");
+  database->exec("PRAGMA cache_size = -16384");
   return database;
 }
 

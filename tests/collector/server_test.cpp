@@ -120,6 +120,22 @@ TEST_F(ServerTest, RefusedTokensAnswer403WithTheReason) {
   EXPECT_EQ(collector_.store().listAgents().size(), 1u);
 }
 
+TEST_F(ServerTest, AnAgentRevokedFromTheCommandLineIsRefusedAfterTheNextMaintenance) {
+  const auto agent = collector_.enrollOrThrow();
+  auto kept = collector_.client(agent.tls);
+  auto first = kept->request("POST", "/api/v1/reports", test::reportBody(test::makeReport(agent.id, agent.machineId)));
+  ASSERT_TRUE(first.ok()) << first.error();
+  ASSERT_EQ(first->status, 200) << first->body;  // the agent is now remembered by the API
+
+  // `annexa-collector agents revoke` writes the database from another process; the server learns of it when it
+  // refreshes its revocation list, and from then on refuses the agent's reports on an open connection too.
+  ASSERT_TRUE(collector_.store().revokeAgent(agent.id, collector_.now()));
+  collector_.api().maintain();
+  auto late = kept->request("POST", "/api/v1/reports", test::reportBody(test::makeReport(agent.id, agent.machineId)));
+  ASSERT_TRUE(late.ok()) << late.error();
+  EXPECT_EQ(late->status, 403) << late->body;
+}
+
 TEST_F(ServerTest, RevokedAgentIsRefusedAtTheHandshake) {
   const auto agent = collector_.enrollOrThrow();
   const auto other = collector_.enrollOrThrow();
