@@ -24,6 +24,19 @@ constexpr const char* kExportUsage =
     "  PATTERNS: comma-separated shell patterns of hostnames or agent ids, e.g. \"web-*,db-1\".\n";
 constexpr std::int64_t kDefaultPeriod = 30 * 86400;
 
+// A subcommand's arguments (its own name first or not): `flags` take no value; an option not in `options` is an
+// error naming it.
+Result<CliArgs> commandArgs(const std::vector<std::string>& args, const std::string& command,
+                            const std::vector<std::string>& flags, const std::vector<std::string>& options) {
+  std::vector<std::string> raw = args;
+  if (!raw.empty() && raw.front() == command) raw.erase(raw.begin());
+  auto parsed = parseCliArgs(raw, flags);
+  if (!parsed) return parsed;
+  for (const auto& [name, value] : parsed->options)
+    if (std::find(options.begin(), options.end(), name) == options.end()) return makeError("unknown option " + name);
+  return parsed;
+}
+
 Result<std::int64_t> instantOption(const CliArgs& args, const std::string& name, std::int64_t fallback, std::int64_t now) {
   if (!args.options.count(name)) return fallback;
   auto t = parseInstant(args.options.at(name), now);
@@ -136,14 +149,8 @@ ExportRunner exportRunner(const DataDir& dir, Store& store, std::function<std::i
 }
 
 int runExportCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> raw = args;
-  if (!raw.empty() && raw.front() == "export") raw.erase(raw.begin());
-  auto parsed = parseCliArgs(raw, {"--force"});
+  auto parsed = commandArgs(args, "export", {"--force"}, {"--data", "--out", "--from", "--to", "--at", "--hosts"});
   if (!parsed) return err << parsed.error() << "\n" << kExportUsage, 2;
-  static const std::vector<std::string> kKnown = {"--data", "--out", "--from", "--to", "--at", "--hosts"};
-  for (const auto& [name, value] : parsed->options)
-    if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end())
-      return err << "unknown option " << name << "\n" << kExportUsage, 2;
   if (!parsed->positional.empty() || !parsed->options.count("--data") || !parsed->options.count("--out"))
     return err << kExportUsage, 2;
   try {
@@ -154,18 +161,11 @@ int runExportCli(const std::vector<std::string>& args, std::ostream& out, std::o
 }
 
 int runVerifyPackCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> raw = args;
-  if (!raw.empty() && raw.front() == "verify-pack") raw.erase(raw.begin());
-  auto parsed = parseCliArgs(raw, {});
+  auto parsed = commandArgs(args, "verify-pack", {}, {"--ca-fingerprint"});
   if (!parsed) {
     err << parsed.error() << "\n" << kUsage;
     return 2;
   }
-  for (const auto& [name, value] : parsed->options)
-    if (name != "--ca-fingerprint") {
-      err << "unknown option " << name << "\n" << kUsage;
-      return 2;
-    }
   if (parsed->positional.size() != 1) {
     err << kUsage;
     return 2;

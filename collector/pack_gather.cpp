@@ -136,8 +136,11 @@ Result<PackData> gatherPack(const GatherInputs& in, const ExportScope& scope, st
   data.results = packResults(in.store, agentIds, scope.at, progress);
 
   report(progress, "posture", 0, 1);
-  auto statuses = in.store.statusesAt(scope.at);
-  std::erase_if(statuses, [&](const StatusRow& s) { return !agentIds.count(s.agentId); });
+  // The results at `at` already are the statuses the posture needs: no second query of the history.
+  std::vector<StatusRow> statuses;
+  statuses.reserve(data.results.size());
+  for (const auto& r : data.results)
+    statuses.push_back({r.agentId, r.result.check, r.result.status, r.result.severity, r.since});
   data.exceptions = in.isms.exceptions();
   const auto accepted = isms::acceptanceAt(data.exceptions, scope.at);
   data.posture = computePosture(in.catalog, in.mapping, agents, statuses, scope.at, accepted);
