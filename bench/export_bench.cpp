@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_args.hpp"
+
 #include "collector/data_dir.hpp"
 #include "collector/evidence_signer.hpp"
 #include "collector/isms_store.hpp"
@@ -39,15 +41,7 @@ struct Options {
   bool keep = false;
 };
 
-int number(const char* text, const char* flag, int max) {
-  char* end = nullptr;
-  const long v = std::strtol(text, &end, 10);
-  if (*end != '\0' || v < 1 || v > max) {
-    std::fprintf(stderr, "annexa_export_bench: %s needs a number between 1 and %d\n", flag, max);
-    std::exit(2);
-  }
-  return static_cast<int>(v);
-}
+int number(const char* text, const char* flag, int max) { return bench::numberArg("annexa_export_bench", text, flag, max); }
 
 Options parse(int argc, char** argv) {
   Options o;

@@ -214,8 +214,9 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   }
   const std::string reportId = report->reportId;
   const std::uint64_t dropped = report->droppedReports;
-  // Hashed here, off the single writer thread: the evidence log's canonical report hash.
-  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), canonicalReportSha256(*document)};
+  // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.
+  auto prepared = prepareReport(*report, request.body, canonicalReportSha256(*document));
+  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), std::move(prepared)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");

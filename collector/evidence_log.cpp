@@ -4,6 +4,7 @@
 
 #include "common/clock.hpp"
 #include "common/digest.hpp"
+#include "common/json.hpp"
 #include "common/pki.hpp"
 
 namespace annexa::collector {
@@ -20,11 +21,11 @@ void appendField(std::string& out, std::string_view field) {
 
 std::string evidenceReportSha256(std::string_view body) {
   const auto parsed = nlohmann::json::parse(body, nullptr, false);
-  // nlohmann's objects are ordered maps: dump() writes keys sorted, without whitespace.
+  // nlohmann's objects are ordered maps: dump() (and canonicalDump) write keys sorted, without whitespace.
   return parsed.is_discarded() ? sha256Hex(body) : canonicalReportSha256(parsed);
 }
 
-std::string canonicalReportSha256(const nlohmann::json& report) { return sha256Hex(report.dump()); }
+std::string canonicalReportSha256(const nlohmann::json& report) { return sha256Hex(canonicalDump(report)); }
 
 std::string evidenceEntryHash(const EvidenceEntry& e) {
   std::string encoded = "annexa.evidence/1\n";

@@ -122,6 +122,26 @@ CREATE TABLE result_removals (
 CREATE INDEX result_removals_host_check ON result_removals (agent_id, check_id, removed_at);
 CREATE INDEX reports_agent_observed ON reports (agent_id, observed_at);
 )sql",
+    // 3: report bodies (~20 KB each) in a rowid table, appended in arrival order. Keyed by (agent, report id)
+    // they landed all over a WITHOUT ROWID B-tree, splitting and rewriting pages on every insert.
+    R"sql(
+CREATE TABLE reports_v3 (
+  id INTEGER PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  report_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  observed_at INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  body BLOB
+);
+INSERT INTO reports_v3 (agent_id, report_id, received_at, observed_at, sha256, body)
+  SELECT agent_id, report_id, received_at, observed_at, sha256, body FROM reports ORDER BY received_at;
+DROP TABLE reports;
+ALTER TABLE reports_v3 RENAME TO reports;
+CREATE UNIQUE INDEX reports_agent_report ON reports (agent_id, report_id);
+CREATE INDEX reports_received ON reports (received_at);
+CREATE INDEX reports_agent_observed ON reports (agent_id, observed_at);
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 

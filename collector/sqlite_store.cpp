@@ -28,17 +28,6 @@ using rows::readAgent;
 using rows::readResults;
 using rows::readStatusRow;
 
-nlohmann::json evidenceJson(const std::vector<Evidence>& evidence) {
-  auto out = nlohmann::json::array();
-  for (const auto& e : evidence) out.push_back(toJson(e));
-  return out;
-}
-
-// What counts as a change: status, severity or any observed evidence. Messages may reword freely.
-std::string resultDigest(const CheckResult& r, const std::string& evidence) {
-  return sha256Hex(std::string(toString(r.status)) + '\n' + std::string(toString(r.severity)) + '\n' + evidence);
-}
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
@@ -386,13 +375,15 @@ class SqliteStore final : public Store {
     const auto started = parseRfc3339(report.startedAt).value_or(request.receivedAt);
     const std::int64_t observedAt = std::min(started, request.receivedAt);
 
+    std::optional<PreparedReport> preparedHere;
+    const PreparedReport& prepared = request.prepared ? *request.prepared : preparedHere.emplace(prepareReport(report, request.rawBody));
+
     writer_->prepare("INSERT OR IGNORE INTO reports (agent_id, report_id, received_at, observed_at, sha256, body) "
                      "VALUES (?,?,?,?,?,?)")
         .bind(1, request.agentId).bind(2, report.reportId).bind(3, request.receivedAt).bind(4, observedAt)
-        .bind(5, sha256Hex(request.rawBody)).bindBlob(6, request.rawBody).run();
+        .bind(5, prepared.bodySha256).bindBlob(6, request.rawBody).run();
     if (writer_->changes() == 0) return IngestOutcome::Duplicate;
-    evidence_sql::append(*writer_, request.agentId, report.reportId, request.receivedAt,
-                         request.reportSha256.empty() ? evidenceReportSha256(request.rawBody) : request.reportSha256);
+    evidence_sql::append(*writer_, request.agentId, report.reportId, request.receivedAt, prepared.reportSha256);
 
     auto agentQuery = writer_->prepare("SELECT last_seen, last_results_digest FROM agents WHERE id = ?");
     agentQuery.bind(1, request.agentId);
@@ -407,16 +398,9 @@ class SqliteStore final : public Store {
     // An older report redelivered after a newer one is kept as evidence but does not roll state back.
     if (lastSeen && observedAt < *lastSeen) return IngestOutcome::Stored;
 
-    std::vector<std::string> evidence;
-    std::vector<std::string> digests;
-    evidence.reserve(report.results.size());
-    std::string allDigests;
-    for (const auto& r : report.results) {
-      evidence.push_back(evidenceJson(r.evidence).dump());
-      digests.push_back(resultDigest(r, evidence.back()));
-      allDigests += r.check + '=' + digests.back() + '\n';
-    }
-    const std::string reportDigest = sha256Hex(allDigests);
+    const auto& evidence = prepared.evidence;
+    const auto& digests = prepared.digests;
+    const std::string& reportDigest = prepared.resultsDigest;
 
     writer_->prepare("UPDATE agents SET last_seen = ?, hostname = ?, os_id = ?, os_version = ?, os_name = ?, "
                      "kernel = ?, agent_version = ?, last_results_digest = ? WHERE id = ?")

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/model.hpp"
@@ -90,14 +91,27 @@ struct FailingCheck {
   std::int64_t firstSeen = 0;  // the oldest current failure
 };
 
+// What the writer needs of a report besides SQL: hashes and per-result evidence text. prepareReport computes it
+// on the network thread that parsed the report, so the single writer thread only runs SQL.
+struct PreparedReport {
+  std::string reportSha256;            // of the canonical report JSON: the evidence log's hash
+  std::string bodySha256;              // of the bytes received
+  std::vector<std::string> evidence;   // per result: its evidence as a JSON array
+  std::vector<std::string> digests;    // per result: what counts as a change (status, severity, evidence)
+  std::string resultsDigest;           // over all results: unchanged means the report is a heartbeat
+};
+
 struct IngestRequest {
   std::string agentId;  // from the client certificate
   Report report;
   std::string rawBody;  // the bytes received, kept as evidence
   std::int64_t receivedAt = 0;
-  // evidenceReportSha256(rawBody), computed on the network thread; when empty the writer computes it.
-  std::string reportSha256;
+  std::optional<PreparedReport> prepared;  // when absent the writer prepares it itself
 };
+
+// `canonicalSha256`: canonicalReportSha256 of the document the caller already parsed; when empty, rawBody is
+// parsed again to compute it.
+PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256 = {});
 
 enum class IngestOutcome { Stored, Duplicate };
 

@@ -56,7 +56,7 @@ class EvidenceLogTest : public ::testing::Test {
     ssh.evidence = {{"/etc/ssh/sshd_config", "PermitRootLogin no", "no"}};
     report.results = {ssh};
     const auto body = toJson(report).dump(2);  // not canonical on the wire
-    return {"agent-1", report, body, at, evidenceReportSha256(body)};
+    return {"agent-1", report, body, at, prepareReport(report, body)};
   }
 
   // Five stored reports, one per hour; returns their ids in chain order.

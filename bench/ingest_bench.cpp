@@ -1,0 +1,184 @@
+// Ingest cost per report, stage by stage, without the network: what a network thread does with a body
+// (depth check + parse, typed report, canonical evidence hash) and what the single storage writer does
+// (Store::ingest in batches, real SQLite file, synchronous=FULL). Reports are the load generator's 50-result
+// bodies (~15 KB); "changed" reports flip three statuses each time, "heartbeats" repeat the host's last results.
+// Usage: annexa_ingest_bench [--hosts H] [--reports R] [--batch B] [--keep]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/bench_args.hpp"
+#include "bench/collector_load.hpp"
+#include "collector/evidence_log.hpp"
+#include "collector/store.hpp"
+#include "common/clock.hpp"
+#include "common/json.hpp"
+#include "common/model.hpp"
+
+namespace fs = std::filesystem;
+using namespace annexa;
+using namespace annexa::collector;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  int hosts = 200;
+  int reports = 4000;
+  int batch = 64;
+  bool keep = false;
+};
+
+int number(const char* text, const char* flag, int max) { return bench::numberArg("annexa_ingest_bench", text, flag, max); }
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool hasValue = i + 1 < argc;
+    if (arg == "--hosts" && hasValue) o.hosts = number(argv[++i], "--hosts", 100000);
+    else if (arg == "--reports" && hasValue) o.reports = number(argv[++i], "--reports", 1000000);
+    else if (arg == "--batch" && hasValue) o.batch = number(argv[++i], "--batch", 4096);
+    else if (arg == "--keep") o.keep = true;
+    else {
+      std::fprintf(stderr, "usage: annexa_ingest_bench [--hosts H] [--reports R] [--batch B] [--keep]\n");
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+double microsPer(Clock::time_point start, std::size_t n) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - start).count() / static_cast<double>(n);
+}
+
+bench::EnrolledAgent simulatedAgent(int index) {
+  bench::EnrolledAgent agent;
+  agent.index = static_cast<std::size_t>(index);
+  char id[40];
+  std::snprintf(id, sizeof id, "%08x-0000-4000-8000-%012x", static_cast<unsigned>(index), static_cast<unsigned>(index));
+  agent.agentId = id;
+  agent.hostname = "host-" + std::to_string(index);
+  agent.machineId = std::string(32, 'a' + static_cast<char>(index % 26));
+  return agent;
+}
+
+// A heartbeat: the host's previous results again, under a new report id.
+std::string heartbeatOf(const std::string& body, int sequence) {
+  auto doc = nlohmann::json::parse(body);
+  doc["report_id"] = doc["report_id"].get<std::string>() + "-hb" + std::to_string(sequence);
+  return doc.dump();
+}
+
+struct NetworkCost {
+  double parseUs = 0, typedUs = 0, prepareUs = 0;
+  std::size_t bytes = 0, evidenceBytes = 0;
+};
+
+// The network threads' share, as a connection does it: each body parsed, typed, prepared, then dropped (so the
+// allocator recycles memory as in the server; keeping thousands of documents alive would measure page faults).
+NetworkCost networkCost(const std::vector<std::string>& bodies) {
+  NetworkCost out;
+  Clock::duration parse{}, typed{}, prepare{};
+  for (const auto& body : bodies) {
+    const auto t0 = Clock::now();
+    const auto doc = parseJson(body);
+    const auto t1 = Clock::now();
+    const auto report = reportFromJson(*doc);
+    const auto t2 = Clock::now();
+    const auto prepared = prepareReport(*report, body, canonicalReportSha256(*doc));
+    const auto t3 = Clock::now();
+    parse += t1 - t0, typed += t2 - t1, prepare += t3 - t2;
+    out.bytes += body.size();
+    for (const auto& e : prepared.evidence) out.evidenceBytes += e.size();
+  }
+  const auto micros = [&](Clock::duration d) {
+    return std::chrono::duration<double, std::micro>(d).count() / static_cast<double>(bodies.size());
+  };
+  out.parseUs = micros(parse), out.typedUs = micros(typed), out.prepareUs = micros(prepare);
+  return out;
+}
+
+// What the writer is handed: typed and prepared requests (not timed).
+std::vector<IngestRequest> requestsFor(const std::vector<std::string>& bodies, const std::vector<std::string>& agentIds) {
+  std::vector<IngestRequest> out;
+  const auto now = unixNow();
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    const auto doc = parseJson(bodies[i]);
+    auto report = *reportFromJson(*doc);
+    auto prepared = prepareReport(report, bodies[i], canonicalReportSha256(*doc));
+    out.push_back({agentIds[i], std::move(report), bodies[i], now, std::move(prepared)});
+  }
+  return out;
+}
+
+double storeAll(Store& store, std::vector<IngestRequest>& requests, int batchSize) {
+  const auto start = Clock::now();
+  std::vector<IngestRequest> batch;
+  for (auto& request : requests) {
+    batch.push_back(std::move(request));
+    if (static_cast<int>(batch.size()) == batchSize) {
+      store.ingest(batch);
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) store.ingest(batch);
+  return microsPer(start, requests.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse(argc, argv);
+  const fs::path dir = fs::temp_directory_path() / ("annexa-ingest-bench-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  int status = 0;
+  try {
+    auto store = openSqliteStore(dir / "collector.db");
+    std::vector<bench::EnrolledAgent> agents;
+    for (int i = 0; i < options.hosts; ++i) {
+      agents.push_back(simulatedAgent(i));
+      AgentRecord record;
+      record.id = agents.back().agentId;
+      record.hostname = agents.back().hostname;
+      record.machineId = agents.back().machineId;
+      record.certSerial = "serial-" + std::to_string(i);
+      record.enrolledAt = unixNow();
+      store->addAgent(record);
+    }
+    std::vector<std::string> changed, heartbeats, agentIds;
+    for (int n = 0; n < options.reports; ++n) {
+      const auto& agent = agents[static_cast<std::size_t>(n % options.hosts)];
+      changed.push_back(bench::reportBody(agent, static_cast<std::uint64_t>(n / options.hosts + 1)));
+      agentIds.push_back(agent.agentId);
+    }
+    for (int n = 0; n < options.reports; ++n) heartbeats.push_back(heartbeatOf(changed[static_cast<std::size_t>(n)], n));
+
+    std::printf("annexa_ingest_bench: %d hosts, %d reports per phase, batches of %d, %s\n", options.hosts,
+                options.reports, options.batch, (dir / "collector.db").c_str());
+    const auto cost = networkCost(changed);
+    std::printf("  report body: %.1f KB average, of which evidence %.1f KB\n",
+                static_cast<double>(cost.bytes) / options.reports / 1024,
+                static_cast<double>(cost.evidenceBytes) / options.reports / 1024);
+    std::printf("  network thread, per report: parse %.1f us, typed report %.1f us, hashes + evidence text %.1f us\n",
+                cost.parseUs, cost.typedUs, cost.prepareUs);
+    auto changedRequests = requestsFor(changed, agentIds);
+    const double changedUs = storeAll(*store, changedRequests, options.batch);
+    std::printf("  writer, changed reports:   %.1f us/report (%.0f reports/s)\n", changedUs, 1e6 / changedUs);
+    auto heartbeatRequests = requestsFor(heartbeats, agentIds);
+    const double heartbeatUs = storeAll(*store, heartbeatRequests, options.batch);
+    std::printf("  writer, heartbeat reports: %.1f us/report (%.0f reports/s)\n", heartbeatUs, 1e6 / heartbeatUs);
+    std::printf("  stored reports: %lld, database %.0f MB\n", static_cast<long long>(store->reportCount()),
+                static_cast<double>(fs::file_size(dir / "collector.db")) / 1e6);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "annexa_ingest_bench: %s\n", e.what());
+    status = 1;
+  }
+  if (!options.keep) fs::remove_all(dir);
+  return status;
+}
