@@ -1,4 +1,5 @@
 // The per-report work that does not need the database, done on the network thread (see PreparedReport).
+#include "collector/body_codec.hpp"
 #include "collector/evidence_log.hpp"
 #include "collector/store.hpp"
 #include "common/digest.hpp"
@@ -35,6 +36,7 @@ PreparedReport prepareReport(const Report& report, std::string_view rawBody, std
   PreparedReport p;
   p.reportSha256 = canonicalSha256.empty() ? evidenceReportSha256(rawBody) : std::move(canonicalSha256);
   p.bodySha256 = sha256Hex(rawBody);
+  p.storedBody = compressBody(rawBody);
   const auto& results = report.results;
   p.evidence.reserve(results.size());
   p.digests.reserve(results.size());

@@ -1,6 +1,7 @@
 #include "collector/sqlite_evidence.hpp"
 
 #include "collector/evidence_log.hpp"
+#include "collector/sqlite_rows.hpp"
 
 namespace annexa::collector::evidence_sql {
 namespace {
@@ -57,7 +58,7 @@ std::optional<EvidenceEntry> head(Database& db) {
 std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int limit) {
   auto q = db.prepare(
       "SELECT e.seq, e.agent_id, e.report_id, e.received_at, e.report_sha256, e.prev_hash, e.entry_hash, "
-      "r.report_id IS NOT NULL, r.body IS NULL, r.body FROM evidence_log e "
+      "r.report_id IS NOT NULL, r.body IS NULL, r.body, r.encoding FROM evidence_log e "
       "LEFT JOIN reports r ON r.agent_id = e.agent_id AND r.report_id = e.report_id "
       "WHERE e.seq > ? ORDER BY e.seq LIMIT ?");
   q.bind(1, afterSeq).bind(2, limit);
@@ -65,7 +66,11 @@ std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int lim
   while (q.step()) {
     EvidenceRecord record{readEntry(q), EvidenceBody::Missing, {}};
     if (q.columnInt(7) != 0) record.body = q.columnInt(8) != 0 ? EvidenceBody::Purged : EvidenceBody::Present;
-    if (record.body == EvidenceBody::Present) record.bodyBytes = q.columnText(9);
+    if (record.body == EvidenceBody::Present) {
+      // A body that no longer decompresses is verified as its stored bytes: the hash names it as edited.
+      auto body = rows::readBody(q, 9, 10);
+      record.bodyBytes = body ? std::move(*body) : q.columnText(9);
+    }
     out.push_back(std::move(record));
   }
   return out;

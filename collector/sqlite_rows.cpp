@@ -1,5 +1,7 @@
 #include "collector/sqlite_rows.hpp"
 
+#include "collector/body_codec.hpp"
+
 namespace annexa::collector::rows {
 
 std::optional<std::int64_t> optionalInt(const Statement& s, int i) {
@@ -24,6 +26,14 @@ AgentRecord readAgent(const Statement& s) {
   a.revokedAt = optionalInt(s, 13);
   a.tokenId = s.columnText(14);
   return a;
+}
+
+Result<std::string> readBody(const Statement& s, int bodyColumn, int encodingColumn) {
+  auto stored = s.columnText(bodyColumn);
+  if (s.columnText(encodingColumn) != kBodyZstd) return stored;
+  // Bodies are at most the server's body limit (1 MiB by default); anything far larger is not one of ours.
+  constexpr std::size_t kMaxBody = 256u << 20;
+  return decompressBody(stored, kMaxBody);
 }
 
 StatusRow readStatusRow(const Statement& s) {

@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "collector/sqlite.hpp"
 #include "collector/store.hpp"
+#include "common/result.hpp"
 
 namespace annexa::collector::rows {
 
@@ -20,6 +22,10 @@ AgentRecord readAgent(const Statement& s);
 
 // agent_id, check_id, status, severity, at
 StatusRow readStatusRow(const Statement& s);
+
+// A report body as received, from its stored bytes and encoding columns (collector/body_codec.hpp). An error
+// when a compressed body does not decompress: the row is damaged or was edited.
+Result<std::string> readBody(const Statement& s, int bodyColumn, int encodingColumn);
 
 // agent_id, check_id, title, status, severity, message, remediation, evidence, since, report_id; resets `q`.
 std::vector<StoredResult> readResults(Statement& q);

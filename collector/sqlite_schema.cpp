@@ -123,7 +123,8 @@ CREATE INDEX result_removals_host_check ON result_removals (agent_id, check_id, 
 CREATE INDEX reports_agent_observed ON reports (agent_id, observed_at);
 )sql",
     // 3: report bodies (~20 KB each) in a rowid table, appended in arrival order. Keyed by (agent, report id)
-    // they landed all over a WITHOUT ROWID B-tree, splitting and rewriting pages on every insert.
+    // they landed all over a WITHOUT ROWID B-tree, splitting and rewriting pages on every insert. New bodies
+    // are stored zstd-compressed (encoding 'zstd', collector/body_codec.hpp); older rows stay 'json'.
     R"sql(
 CREATE TABLE reports_v3 (
   id INTEGER PRIMARY KEY,
@@ -132,7 +133,8 @@ CREATE TABLE reports_v3 (
   received_at INTEGER NOT NULL,
   observed_at INTEGER NOT NULL,
   sha256 TEXT NOT NULL,
-  body BLOB
+  body BLOB,
+  encoding TEXT NOT NULL DEFAULT 'json' CHECK (encoding IN ('json', 'zstd'))
 );
 INSERT INTO reports_v3 (agent_id, report_id, received_at, observed_at, sha256, body)
   SELECT agent_id, report_id, received_at, observed_at, sha256, body FROM reports ORDER BY received_at;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/body_codec.hpp"
 #include "collector/evidence_log.hpp"
 #include "collector/sqlite.hpp"
 #include "collector/sqlite_evidence.hpp"
@@ -244,12 +245,14 @@ class SqliteStore final : public Store {
 
   std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) override {
     auto reader = acquireReader();
-    auto q = reader->prepare("SELECT body FROM reports WHERE agent_id = ? AND report_id = ? AND body IS NOT NULL");
+    auto q = reader->prepare(
+        "SELECT body, encoding FROM reports WHERE agent_id = ? AND report_id = ? AND body IS NOT NULL");
     q.bind(1, agentId).bind(2, reportId);
     if (!q.step()) return std::nullopt;
-    auto body = q.columnText(0);
+    auto body = rows::readBody(q, 0, 1);
     q.reset();
-    return body;
+    if (!body) throw SqliteError("report " + reportId + " of agent " + agentId + ": " + body.error());
+    return std::move(*body);
   }
 
   std::int64_t purgeReportsBefore(std::int64_t cutoff) override {
@@ -378,10 +381,10 @@ class SqliteStore final : public Store {
     std::optional<PreparedReport> preparedHere;
     const PreparedReport& prepared = request.prepared ? *request.prepared : preparedHere.emplace(prepareReport(report, request.rawBody));
 
-    writer_->prepare("INSERT OR IGNORE INTO reports (agent_id, report_id, received_at, observed_at, sha256, body) "
-                     "VALUES (?,?,?,?,?,?)")
+    writer_->prepare("INSERT OR IGNORE INTO reports (agent_id, report_id, received_at, observed_at, sha256, body, "
+                     "encoding) VALUES (?,?,?,?,?,?,?)")
         .bind(1, request.agentId).bind(2, report.reportId).bind(3, request.receivedAt).bind(4, observedAt)
-        .bind(5, prepared.bodySha256).bindBlob(6, request.rawBody).run();
+        .bind(5, prepared.bodySha256).bindBlob(6, prepared.storedBody).bind(7, kBodyZstd).run();
     if (writer_->changes() == 0) return IngestOutcome::Duplicate;
     evidence_sql::append(*writer_, request.agentId, report.reportId, request.receivedAt, prepared.reportSha256);
 

@@ -96,6 +96,7 @@ struct FailingCheck {
 struct PreparedReport {
   std::string reportSha256;            // of the canonical report JSON: the evidence log's hash
   std::string bodySha256;              // of the bytes received
+  std::string storedBody;              // the bytes received, compressed (collector/body_codec.hpp)
   std::vector<std::string> evidence;   // per result: its evidence as a JSON array
   std::vector<std::string> digests;    // per result: what counts as a change (status, severity, evidence)
   std::string resultsDigest;           // over all results: unchanged means the report is a heartbeat

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "agent/transport.hpp"
+#include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
 #include "tests/collector/collector_harness.hpp"
 
@@ -139,7 +140,7 @@ TEST(AgentRunLoop, DroppedReportCountTravelsInTheNextReport) {
   auto db = Database::open(collector.data().database(), Database::Mode::ReadOnly);
   auto rows = db->prepare("SELECT body FROM reports");
   while (rows.step()) {
-    auto report = parseReport(rows.columnText(0));
+    auto report = parseReport(decompressBody(rows.columnText(0), 1 << 20).value());
     ASSERT_TRUE(report.ok()) << report.error();
     if (report->agentVersion != "test") announced.push_back(report->droppedReports);
   }

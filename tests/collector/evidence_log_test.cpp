@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/body_codec.hpp"
 #include "collector/cli.hpp"
 #include "collector/data_dir.hpp"
 #include "collector/evidence_log.hpp"
@@ -80,6 +81,19 @@ class EvidenceLogTest : public ::testing::Test {
   // Tampering as an attacker with file access would: raw SQL on the database file.
   void tamper(const std::string& sql) { Database::open(data_.database())->exec(sql); }
 
+  // Rewrites a stored body as an attacker who knows the format would: decompressed, edited, recompressed.
+  void editBody(const std::string& reportId, const std::string& from, const std::string& to) {
+    auto body = store_->rawReport("agent-1", reportId).value();
+    const auto at = body.find(from);
+    ASSERT_NE(at, std::string::npos);
+    body.replace(at, from.size(), to);
+    Database::open(data_.database())
+        ->prepare("UPDATE reports SET body = ? WHERE report_id = ?")
+        .bindBlob(1, compressBody(body))
+        .bind(2, reportId)
+        .run();
+  }
+
   EvidenceVerification verify() { return verifyEvidenceLog(*store_, certificate_.get()); }
 
   test::FixtureRoot root_;
@@ -125,16 +139,40 @@ TEST_F(EvidenceLogTest, EncodingIsTheDocumentedOne) {
   EXPECT_EQ(evidenceReportSha256(R"({ "b": 1,  "a": [1, 2] })"), evidenceReportSha256(R"({"a":[1,2],"b":1})"));
 }
 
+TEST_F(EvidenceLogTest, BodiesAreStoredCompressedAndReadBackAsReceived) {
+  auto r = request(kDay1);
+  const auto received = r.rawBody;
+  ASSERT_EQ(store_->ingest({r}), std::vector<IngestOutcome>{IngestOutcome::Stored});
+  auto db = Database::open(data_.database(), Database::Mode::ReadOnly);
+  auto row = db->prepare("SELECT body, encoding FROM reports WHERE report_id = ?");
+  row.bind(1, r.report.reportId);
+  ASSERT_TRUE(row.step());
+  EXPECT_EQ(row.columnText(1), "zstd");
+  EXPECT_NE(row.columnText(0), received);
+  EXPECT_EQ(decompressBody(row.columnText(0), 1 << 20).value(), received);
+  row.reset();
+  EXPECT_EQ(store_->rawReport("agent-1", r.report.reportId), received);
+}
+
 TEST_F(EvidenceLogTest, AnEditedReportBodyIsNamed) {
   const auto ids = ingestFive();
-  tamper("UPDATE reports SET body = replace(body, 'PermitRootLogin no', 'PermitRootLogin yes') WHERE report_id = '" +
-         ids[2] + "'");
+  editBody(ids[2], "PermitRootLogin no", "PermitRootLogin yes");
   const auto result = verify();
   ASSERT_FALSE(result.intact());
   EXPECT_EQ(result.problems.front().seq, 3);
   EXPECT_EQ(result.problems.front().reportId, ids[2]);
   EXPECT_EQ(result.problems.front().agentId, "agent-1");
   EXPECT_NE(result.problems.front().reason.find("does not match its hash"), std::string::npos);
+}
+
+TEST_F(EvidenceLogTest, ADamagedCompressedBodyIsNamedAndNotReadAsAReport) {
+  const auto ids = ingestFive();
+  tamper("UPDATE reports SET body = substr(body, 1, 20) || X'00' || substr(body, 22) WHERE report_id = '" + ids[1] + "'");
+  const auto result = verify();
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems.front().seq, 2);
+  EXPECT_NE(result.problems.front().reason.find("does not match its hash"), std::string::npos);
+  EXPECT_THROW(store_->rawReport("agent-1", ids[1]), std::exception);
 }
 
 TEST_F(EvidenceLogTest, ADeletedReportRowIsNamed) {

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/sqlite.hpp"
+#include "collector/sqlite_schema.hpp"
 #include "collector/store.hpp"
 #include "common/digest.hpp"
 #include "common/random.hpp"
@@ -134,6 +136,29 @@ TEST_F(StoreTest, SurvivesReopenAndPurgesOldBodies) {
   EXPECT_FALSE(store_->rawReport("agent-1", report.reportId).has_value());
   // The id is still known: a late redelivery is a duplicate, not a new report.
   EXPECT_EQ(store_->ingest({request(report, 3000)})[0], IngestOutcome::Duplicate);
+}
+
+TEST_F(StoreTest, AVersion2DatabaseKeepsItsBodiesAndDuplicateIdsAfterMigrating) {
+  const auto path = dir_.path() / "v2.db";
+  const auto old = makeReport("2026-11-01T00:00:00Z", CheckStatus::Pass, "PermitRootLogin no");
+  const auto oldBody = toJson(old).dump();
+  {
+    auto db = Database::open(path);
+    migrateStore(*db, 2);  // reports keyed (agent, report id) in a WITHOUT ROWID table, bodies as received
+    db->exec("INSERT INTO agents (id, cert_serial, enrolled_at) VALUES ('agent-1', 's', 0)");
+    db->prepare("INSERT INTO reports (agent_id, report_id, received_at, observed_at, sha256, body) VALUES (?,?,?,?,?,?)")
+        .bind(1, "agent-1").bind(2, old.reportId).bind(3, 100).bind(4, 100).bind(5, sha256Hex(oldBody))
+        .bindBlob(6, oldBody).run();
+  }
+  store_ = openSqliteStore(path);
+  EXPECT_EQ(store_->rawReport("agent-1", old.reportId), oldBody);
+  EXPECT_EQ(store_->ingest({request(old, 200)})[0], IngestOutcome::Duplicate);
+  const auto fresh = makeReport("2026-11-01T01:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
+  EXPECT_EQ(store_->ingest({request(fresh, 300)})[0], IngestOutcome::Stored);
+  EXPECT_EQ(store_->rawReport("agent-1", fresh.reportId), toJson(fresh).dump());
+  EXPECT_EQ(store_->reportCount(), 2);
+  EXPECT_EQ(store_->purgeReportsBefore(250), 1);
+  EXPECT_FALSE(store_->rawReport("agent-1", old.reportId));
 }
 
 TEST_F(StoreTest, DailyPostureUpserts) {
