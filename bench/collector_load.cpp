@@ -230,7 +230,9 @@ Result<EnrolledAgent> enroll(const ServerEndpoint& endpoint, const std::string& 
   return agent;
 }
 
-std::string reportBody(const EnrolledAgent& agent, std::uint64_t sequence) {
+namespace {
+
+Report simulatedReport(const EnrolledAgent& agent, std::uint64_t sequence) {
   Report report;
   report.reportId = "bench-" + std::to_string(agent.index) + "-" + std::to_string(sequence) + "-" + agent.agentId.substr(0, 8);
   report.agentVersion = "0.1.0";
@@ -267,7 +269,32 @@ std::string reportBody(const EnrolledAgent& agent, std::uint64_t sequence) {
     r.remediation = pass ? "" : std::string(family.remediation);
     report.results.push_back(std::move(r));
   }
-  return toJson(report).dump();
+  return report;
+}
+
+}  // namespace
+
+std::string reportBody(const EnrolledAgent& agent, std::uint64_t sequence) {
+  return toJson(simulatedReport(agent, sequence)).dump();
+}
+
+namespace {
+constexpr std::size_t kSequenceDigits = 12;
+constexpr char kSequencePlaceholder[] = "SEQUENCE----";
+}  // namespace
+
+ReportTemplate::ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant) {
+  auto report = simulatedReport(agent, variant);
+  report.reportId = "bench-" + std::to_string(agent.index) + "-" + kSequencePlaceholder + "-" + agent.agentId.substr(0, 8);
+  body_ = toJson(report).dump();
+  sequenceAt_ = body_.find(kSequencePlaceholder);
+  if (sequenceAt_ == std::string::npos) throw std::runtime_error("bench report id placeholder not rendered");
+}
+
+std::string ReportTemplate::body(std::uint64_t sequence) const {
+  std::string out = body_;
+  for (std::size_t i = kSequenceDigits; i-- > 0; sequence /= 10) out[sequenceAt_ + i] = static_cast<char>('0' + sequence % 10);
+  return out;
 }
 
 VoidResult sendReport(HttpsClient& client, const std::string& body) {
