@@ -2,7 +2,10 @@
 // its own key and certificate) and measures enrollment, keep-alive report throughput, fresh mTLS handshakes and
 // a 10,000-host ingest, with the collector's CPU time and RSS after each phase.
 // Usage: annexa_collector_bench [--agents N] [--threads K] [--seconds D] [--reports R] [--hosts H]
-//                               [--collector PATH] [--keep] [--quick]
+//                               [--collector PATH] [--keep] [--quick] [--pin]
+// --pin: the collector on the first half of the CPUs, the load generator on the rest (on 2 cores: one each), so
+// the figures say what the collector does with the cores it has rather than how it shares them with its load.
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 
@@ -36,6 +39,7 @@ struct Options {
   std::size_t hosts = 10000;
   std::string collector;
   bool keep = false;  // keep the temporary data directory for inspection
+  bool pin = false;
 };
 
 struct BenchFailure : std::runtime_error {
@@ -66,16 +70,37 @@ Options parseOptions(int argc, char** argv) {
     else if (arg == "--hosts") o.hosts = positive(next(), arg);
     else if (arg == "--collector") o.collector = next();
     else if (arg == "--keep") o.keep = true;
+    else if (arg == "--pin") o.pin = true;
     else if (arg == "--quick") o.agents = 20, o.seconds = 2, o.hosts = 200;
     else fail("unknown option " + arg + " (see the comment at the top of collector_bench.cpp)");
   }
   return o;
 }
 
+// --pin: this process (and the threads it starts later) on the upper half of the CPUs; returns the launcher that
+// puts the collector on the lower half.
+std::vector<std::string> pinCollectorAndSelf() {
+  const unsigned cpus = std::thread::hardware_concurrency();
+  if (cpus < 2) fail("--pin needs at least 2 CPUs");
+  const unsigned split = cpus / 2;
+  cpu_set_t mine;
+  CPU_ZERO(&mine);
+  for (unsigned c = split; c < cpus; ++c) CPU_SET(c, &mine);
+  if (sched_setaffinity(0, sizeof mine, &mine) != 0) fail("cannot pin the load generator to its CPUs");
+  const auto range = [](unsigned first, unsigned last) {
+    return first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
+  };
+  const std::string collectorCpus = range(0, split - 1);
+  std::printf("pinned: collector on CPU %s, load generator on CPU %s\n", collectorCpus.c_str(), range(split, cpus - 1).c_str());
+  return {"/usr/bin/taskset", "-c", collectorCpus};
+}
+
 // The collector child process; stopped with SIGTERM when the benchmark ends, whichever way it ends.
 class CollectorProcess {
  public:
-  CollectorProcess(std::string binary, fs::path root) : binary_(std::move(binary)), root_(std::move(root)) {}
+  // `launcher`: words put before the binary for `serve` (taskset when pinning).
+  CollectorProcess(std::string binary, fs::path root, std::vector<std::string> launcher)
+      : binary_(std::move(binary)), root_(std::move(root)), launcher_(std::move(launcher)) {}
   ~CollectorProcess() {
     if (pid_ > 0) stop();
   }
@@ -92,8 +117,11 @@ class CollectorProcess {
 
   std::uint16_t start() {
     const fs::path portFile = root_ / "port";
-    auto pid = spawnProcess({binary_, "serve", "--data", data().string(), "--listen", "127.0.0.1:0", "--port-file",
-                             portFile.string()}, log());
+    std::vector<std::string> argv = launcher_;
+    for (std::string word : {binary_, std::string("serve"), std::string("--data"), data().string(),
+                             std::string("--listen"), std::string("127.0.0.1:0"), std::string("--port-file"), portFile.string()})
+      argv.push_back(std::move(word));
+    auto pid = spawnProcess(argv, log());
     if (!pid) fail("cannot start the collector: " + pid.error());
     pid_ = *pid;
     // The port file appears once the listener is bound; poll for it, bounded.
@@ -119,6 +147,7 @@ class CollectorProcess {
  private:
   std::string binary_;
   fs::path root_;
+  std::vector<std::string> launcher_;
   pid_t pid_ = -1;
 };
 
@@ -243,19 +272,19 @@ void keepAlivePhase(const Options& o, const ServerEndpoint& endpoint, const std:
               summarize(phase.latenciesMs).p50, summarize(phase.latenciesMs).p99, phase.errors);
 }
 
-void handshakePhase(const Options& o, const ServerEndpoint& endpoint, const std::vector<EnrolledAgent>& agents, pid_t collector) {
+void handshakePhase(const Options& o, const ServerEndpoint& endpoint, const std::string& caPem,
+                    const std::vector<EnrolledAgent>& agents, pid_t collector) {
   std::printf("\n== new handshakes: %d threads, %d s, GET /healthz with an agent certificate on a new connection each ==\n",
               o.threads, o.seconds);
+  std::vector<std::unique_ptr<HandshakeClient>> clients;  // each agent's TLS context, parsed before the clock starts
+  for (const auto& agent : agents) clients.push_back(std::make_unique<HandshakeClient>(agent, caPem));
   const auto deadline = Clock::now() + std::chrono::seconds(o.seconds);
   const auto cpu = markCpu(collector);
   const auto phase = runThreads(o.threads, [&](int t, ThreadTally& tally) {
     for (std::size_t k = 0; Clock::now() < deadline && k < 10000000; ++k) {
-      const auto& agent = agents[(static_cast<std::size_t>(t) + k * static_cast<std::size_t>(o.threads)) % agents.size()];
+      const auto& client = *clients[(static_cast<std::size_t>(t) + k * static_cast<std::size_t>(o.threads)) % agents.size()];
       const auto start = Clock::now();
-      HttpsClient client(endpoint, agent.tls, std::chrono::seconds(30));
-      auto r = client.request("GET", "/healthz");
-      if (!r || r->status != 200) return tally.fail(r ? "HTTP " + std::to_string(r->status) : r.error());
-      client.close();
+      if (auto ok = client.healthz(endpoint); !ok) return tally.fail(ok.error());
       tally.latenciesMs.push_back(millisSince(start));
     }
   });
@@ -338,7 +367,9 @@ int runBench(const Options& o) {
     }
   } cleanup{root, o.keep, succeeded};
 
-  CollectorProcess collector(o.collector, root);
+  std::vector<std::string> launcher;
+  if (o.pin) launcher = pinCollectorAndSelf();
+  CollectorProcess collector(o.collector, root, launcher);
   std::printf("annexa collector benchmark: %s, %u cores, data in %s\n", o.collector.c_str(),
               std::thread::hardware_concurrency(), root.c_str());
   collector.run({"init", "--data", collector.data().string()});
@@ -359,7 +390,7 @@ int runBench(const Options& o) {
   const auto agents = enrollAll(endpoint, *caPem, enrollToken, identities, 0, o.threads, collector.pid(), "enrollment");
 
   keepAlivePhase(o, endpoint, agents, collector.pid());
-  handshakePhase(o, endpoint, agents, collector.pid());
+  handshakePhase(o, endpoint, *caPem, agents, collector.pid());
   fleetPhase(o, endpoint, *caPem, enrollToken, o.agents, agents.size(), collector);
 
   const auto last = usageOf(collector.pid());

@@ -1,9 +1,16 @@
 #include "bench/collector_load.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +18,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -295,6 +303,60 @@ std::string ReportTemplate::body(std::uint64_t sequence) const {
   std::string out = body_;
   for (std::size_t i = kSequenceDigits; i-- > 0; sequence /= 10) out[sequenceAt_ + i] = static_cast<char>('0' + sequence % 10);
   return out;
+}
+
+HandshakeClient::HandshakeClient(const EnrolledAgent& agent, const std::string& caPem) {
+  ctx_ = SSL_CTX_new(TLS_client_method());
+  if (!ctx_) throw std::runtime_error("SSL_CTX_new failed");
+  SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
+  SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+  auto ca = pki::parseCertificatePem(caPem);
+  auto cert = pki::parseCertificatePem(agent.tls.certificatePem);
+  auto key = pki::parsePrivateKeyPem(agent.tls.privateKeyPem);
+  if (!ca || !cert || !key) throw std::runtime_error("agent " + agent.agentId + ": unreadable certificate or key");
+  if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx_), ca->get()) != 1 ||
+      SSL_CTX_use_certificate(ctx_, cert->get()) != 1 || SSL_CTX_use_PrivateKey(ctx_, key->get()) != 1)
+    throw std::runtime_error("agent " + agent.agentId + ": cannot set up its TLS context");
+}
+
+HandshakeClient::~HandshakeClient() { SSL_CTX_free(ctx_); }
+
+VoidResult HandshakeClient::healthz(const ServerEndpoint& endpoint) const {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return makeError(std::string("socket: ") + std::strerror(errno));
+  timeval timeout{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  const int noDelay = 1;  // the request follows the handshake's last flight: no Nagle wait for its ACK
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(endpoint.port);
+  if (::inet_pton(AF_INET, endpoint.host.c_str(), &address.sin_addr) != 1) {
+    ::close(fd);
+    return makeError("HandshakeClient needs an IPv4 address, not " + endpoint.host);
+  }
+  SSL* ssl = nullptr;
+  const auto done = [&](VoidResult result) {
+    if (ssl) SSL_free(ssl);
+    ::close(fd);
+    ERR_clear_error();
+    return result;
+  };
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+    return done(makeError(std::string("connect: ") + std::strerror(errno)));
+  ssl = SSL_new(ctx_);
+  SSL_set_fd(ssl, fd);
+  if (SSL_connect(ssl) != 1) return done(makeError("TLS handshake failed"));
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: " + endpoint.host + "\r\nConnection: close\r\n\r\n";
+  if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) != static_cast<int>(request.size()))
+    return done(makeError("TLS write failed"));
+  std::string response;
+  char buffer[1024];
+  for (int n; (n = SSL_read(ssl, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+  if (response.rfind("HTTP/1.1 200", 0) != 0) return done(makeError("healthz: " + response.substr(0, 80)));
+  SSL_shutdown(ssl);
+  return done(success());
 }
 
 VoidResult sendReport(HttpsClient& client, const std::string& body) {

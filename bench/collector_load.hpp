@@ -15,6 +15,8 @@
 #include "common/https_client.hpp"
 #include "common/result.hpp"
 
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX, kept out of this header
+
 namespace annexa::bench {
 
 // ---- child processes -------------------------------------------------------------------------------------
@@ -74,6 +76,23 @@ class ReportTemplate {
  private:
   std::string body_;
   std::size_t sequenceAt_ = 0;
+};
+
+// New mTLS connections as cheaply as the client side allows: the agent's certificate, key and trusted CA are
+// parsed once into an SSL_CTX, so each connection costs the client only its handshake. (HttpsClient builds its
+// context per connection, as a real agent does once per interval; the load generator must not spend the
+// machine's cores on that.)
+class HandshakeClient {
+ public:
+  HandshakeClient(const EnrolledAgent& agent, const std::string& caPem);
+  ~HandshakeClient();
+  HandshakeClient(const HandshakeClient&) = delete;
+  HandshakeClient& operator=(const HandshakeClient&) = delete;
+  // Connects, handshakes (verifying the server), sends GET /healthz, insists on 200 and closes.
+  VoidResult healthz(const ServerEndpoint& endpoint) const;
+
+ private:
+  ::ssl_ctx_st* ctx_ = nullptr;  // SSL_CTX
 };
 
 // POSTs a report and insists on 200 {"status":"stored"}.

@@ -252,6 +252,14 @@ class RawTlsConnection {
     return ok;
   }
   int version() const { return ssl_ ? SSL_version(ssl_) : 0; }
+  // Whether the server handed out anything to resume this session with (a TLS 1.3 ticket arrives after the
+  // handshake, so read a response first).
+  bool resumable() const {
+    SSL_SESSION* session = ssl_ ? SSL_get1_session(ssl_) : nullptr;
+    const bool resumable = session && SSL_SESSION_is_resumable(session) == 1;
+    SSL_SESSION_free(session);
+    return resumable;
+  }
 
   bool send(std::string_view bytes) {
     return SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) == static_cast<int>(bytes.size());

@@ -265,6 +265,19 @@ TEST_F(ServerTest, Tls11ClientIsRefused) {
   EXPECT_TRUE(healthy());
 }
 
+TEST_F(ServerTest, NoSessionTicketsAreIssued) {
+  // Every connection is a full handshake that verifies the client certificate against the current revocation
+  // list; tickets that cannot be used would only cost the server work on every connection.
+  RawTlsConnection connection(collector_.port());
+  ASSERT_TRUE(connection.handshake());
+  EXPECT_EQ(connection.version(), TLS1_3_VERSION);
+  ASSERT_TRUE(connection.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+  std::string response;
+  connection.readUntilClosed(response);
+  EXPECT_NE(response.find("200"), std::string::npos) << response;
+  EXPECT_FALSE(connection.resumable());
+}
+
 TEST(ServerTimeouts, SlowClientsAreCutOffAndTheServerStaysHealthy) {
   auto options = InProcessCollector::fastOptions();
   options.handshakeTimeout = std::chrono::milliseconds(300);
