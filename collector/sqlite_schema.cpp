@@ -124,7 +124,8 @@ CREATE INDEX reports_agent_observed ON reports (agent_id, observed_at);
 )sql",
     // 3: report bodies (~20 KB each) in a rowid table, appended in arrival order. Keyed by (agent, report id)
     // they landed all over a WITHOUT ROWID B-tree, splitting and rewriting pages on every insert. New bodies
-    // are stored zstd-compressed (encoding 'zstd', collector/body_codec.hpp); older rows stay 'json'.
+    // are stored zstd-compressed (encoding 'zstd', collector/body_codec.hpp); older rows stay 'json'. A covering
+    // index for the fleet-wide status reads.
     R"sql(
 CREATE TABLE reports_v3 (
   id INTEGER PRIMARY KEY,
@@ -143,6 +144,8 @@ ALTER TABLE reports_v3 RENAME TO reports;
 CREATE UNIQUE INDEX reports_agent_report ON reports (agent_id, report_id);
 CREATE INDEX reports_received ON reports (received_at);
 CREATE INDEX reports_agent_observed ON reports (agent_id, observed_at);
+-- The fleet-wide reads (posture, per-host counts) scan this instead of rows that carry evidence and messages.
+CREATE INDEX current_results_status ON current_results (agent_id, status, severity, since);
 )sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
