@@ -181,6 +181,8 @@ ProcessUsage usageOf(pid_t pid) {
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) usage.currentRssKb = std::atol(line.c_str() + 6);
     if (line.rfind("VmHWM:", 0) == 0) usage.peakRssKb = std::atol(line.c_str() + 6);
+    if (line.rfind("RssAnon:", 0) == 0) usage.anonRssKb = std::atol(line.c_str() + 8);
+    if (line.rfind("RssFile:", 0) == 0) usage.fileRssKb = std::atol(line.c_str() + 8);
   }
   std::ifstream statFile("/proc/" + std::to_string(pid) + "/stat");
   std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());

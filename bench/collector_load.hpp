@@ -33,6 +33,8 @@ std::string stopProcess(pid_t pid, std::chrono::seconds grace);
 struct ProcessUsage {
   long currentRssKb = 0;  // VmRSS
   long peakRssKb = 0;     // VmHWM
+  long anonRssKb = 0;     // RssAnon: the process's own memory
+  long fileRssKb = 0;     // RssFile: mapped files (the database through mmap, libraries), clean and reclaimable
   double cpuSeconds = 0;  // user + system
 };
 ProcessUsage usageOf(pid_t pid);
