@@ -186,6 +186,7 @@ ApiResponse Api::enroll(const ApiRequest& request) {
     metrics_.reportRejected("enrollment_token");
     return jsonError(403, redeemed.error());
   }
+  ++agentsGeneration_;
   return jsonOk({{"agent_id", agent.id},
                  {"certificate", pki::certificatePem(cert->get())},
                  {"ca_certificate", ca_.certificatePem},
@@ -278,6 +279,7 @@ ApiResponse Api::revokeAgent(const std::string& agentId) {
     reportingAgents_.erase(agentId);
   }
   ++ingestGeneration_;
+  ++agentsGeneration_;
   return jsonOk({{"agent_id", agentId}, {"revoked", true}});
 }
 
@@ -316,6 +318,29 @@ FleetPosture Api::posture() {
   return *posture_;
 }
 
+std::shared_ptr<const Api::HostTable> Api::hostTable() {
+  std::lock_guard lock(hostsMutex_);
+  const auto ingest = ingestGeneration_.load();
+  const auto agents = agentsGeneration_.load();
+  const auto sinceLast = std::chrono::steady_clock::now() - hostsBuiltAt_;
+  // A table that is cheap to build (small fleets) follows every report; a costly one at most once per ten times
+  // its cost, so a fleet of 10,000 hosts paged by dashboards spends at most a tenth of a core on it.
+  const bool cheap = hostsCost_ < std::chrono::milliseconds(20);
+  const bool newReports = ingest != hostsIngestGeneration_ && (cheap || sinceLast >= 10 * hostsCost_);
+  if (!hosts_ || agents != hostsAgentsGeneration_ || newReports || sinceLast >= std::chrono::minutes(1)) {
+    const auto started = std::chrono::steady_clock::now();
+    auto table = std::make_shared<HostTable>();
+    for (auto& c : store_.resultCountsByAgent()) table->counts[c.agentId] = std::move(c);
+    table->agents = store_.listAgents();
+    hosts_ = std::move(table);
+    hostsIngestGeneration_ = ingest;
+    hostsAgentsGeneration_ = agents;
+    hostsBuiltAt_ = std::chrono::steady_clock::now();
+    hostsCost_ = hostsBuiltAt_ - started;
+  }
+  return hosts_;
+}
+
 FleetPosture Api::postureAt(std::int64_t t) {
   return collector::postureAt(store_, catalog_, mapping_, t, isms_ ? isms_->service().acceptanceAt(t) : AcceptedFailure{});
 }
@@ -328,6 +353,7 @@ void Api::maintain() {
     std::lock_guard lock(agentsMutex_);
     reportingAgents_.clear();  // revocations made from the CLI (another process) apply to reports too
   }
+  ++agentsGeneration_;  // and to the host list
   if (lastDailyPosture_ != 0 && now - lastDailyPosture_ < 60) return;
   lastDailyPosture_ = now;
   const auto current = posture();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -108,6 +109,15 @@ class Api {
   ApiResponse postureView(const std::map<std::string, std::string>& query);
   ApiResponse controlDetail(const std::string& controlId, const std::map<std::string, std::string>& query);
   ApiResponse hostList(const std::map<std::string, std::string>& query);
+  // Every agent with its result counts: what the host list pages through. Shared by the pages of one listing
+  // (a dashboard reads 10,000 hosts as ten pages); rebuilt when agents change (enrollment, revocation,
+  // maintain()), when reports arrived (at once while it is cheap, else at most once per ten times its cost), or
+  // after a minute.
+  struct HostTable {
+    std::vector<AgentRecord> agents;  // revoked ones included
+    std::unordered_map<std::string, HostResultCounts> counts;
+  };
+  std::shared_ptr<const HostTable> hostTable();
   ApiResponse hostDetail(const std::string& agentId, const std::map<std::string, std::string>& query);
   ApiResponse findings();
   ApiResponse history(const std::map<std::string, std::string>& query);
@@ -142,6 +152,14 @@ class Api {
   ExportJobs* exports_ = nullptr;
   std::mutex agentsMutex_;
   std::unordered_map<std::string, ReportingAgent> reportingAgents_;
+  // Enrollments and revocations (and maintain(), which picks up revocations made from the CLI).
+  std::atomic<std::uint64_t> agentsGeneration_{0};
+  std::mutex hostsMutex_;
+  std::shared_ptr<const HostTable> hosts_;
+  std::uint64_t hostsIngestGeneration_ = 0;
+  std::uint64_t hostsAgentsGeneration_ = 0;
+  std::chrono::steady_clock::time_point hostsBuiltAt_{};
+  std::chrono::steady_clock::duration hostsCost_{};
 };
 
 ApiResponse jsonError(int status, const std::string& message);

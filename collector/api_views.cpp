@@ -122,27 +122,31 @@ ApiResponse Api::hostList(const std::map<std::string, std::string>& query) {
   if (sort != "hostname" && sort != "last_seen" && sort != "failing" && sort != "os")
     return jsonError(400, "sort must be one of hostname, last_seen, failing, os (prefix - for descending)");
 
-  std::unordered_map<std::string, HostResultCounts> counts;
-  for (auto& c : store_.resultCountsByAgent()) counts[c.agentId] = std::move(c);
-  std::vector<AgentRecord> agents;
-  for (auto& a : store_.listAgents()) {
+  const auto table = hostTable();
+  static const HostResultCounts kNoResults;
+  const auto countsOf = [&](const AgentRecord& a) -> const HostResultCounts& {
+    const auto it = table->counts.find(a.id);
+    return it == table->counts.end() ? kNoResults : it->second;
+  };
+  std::vector<const AgentRecord*> agents;
+  for (const auto& a : table->agents) {
     if (a.revokedAt && query.count("include_revoked") == 0) continue;
     if (!filter.empty() && !text::contains(text::toLower(a.hostname + " " + a.id + " " + a.osName), filter)) continue;
-    agents.push_back(std::move(a));
+    agents.push_back(&a);
   }
-  std::stable_sort(agents.begin(), agents.end(), [&](const AgentRecord& a, const AgentRecord& b) {
-    if (sort == "last_seen") return a.lastSeen.value_or(0) < b.lastSeen.value_or(0);
-    if (sort == "failing") return counts[a.id].fail < counts[b.id].fail;
-    if (sort == "os") return a.osName < b.osName;
-    return a.hostname < b.hostname;
+  std::stable_sort(agents.begin(), agents.end(), [&](const AgentRecord* a, const AgentRecord* b) {
+    if (sort == "last_seen") return a->lastSeen.value_or(0) < b->lastSeen.value_or(0);
+    if (sort == "failing") return countsOf(*a).fail < countsOf(*b).fail;
+    if (sort == "os") return a->osName < b->osName;
+    return a->hostname < b->hostname;
   });
   if (descending) std::reverse(agents.begin(), agents.end());
 
   const auto now = clock_();
   auto hosts = nlohmann::json::array();
   for (std::size_t i = static_cast<std::size_t>(offset); i < agents.size() && hosts.size() < static_cast<std::size_t>(limit); ++i) {
-    auto j = agentJson(agents[i], now);
-    const auto& c = counts[agents[i].id];
+    auto j = agentJson(*agents[i], now);
+    const auto& c = countsOf(*agents[i]);
     j["results"] = {{"pass", c.pass}, {"fail", c.fail}, {"error", c.error}, {"not_applicable", c.notApplicable}};
     hosts.push_back(std::move(j));
   }
