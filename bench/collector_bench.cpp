@@ -80,18 +80,23 @@ Options parseOptions(int argc, char** argv) {
 // --pin: this process (and the threads it starts later) on the upper half of the CPUs; returns the launcher that
 // puts the collector on the lower half.
 std::vector<std::string> pinCollectorAndSelf() {
-  const unsigned cpus = std::thread::hardware_concurrency();
-  if (cpus < 2) fail("--pin needs at least 2 CPUs");
-  const unsigned split = cpus / 2;
+  cpu_set_t allowed;  // the CPUs this process may use (a cpuset may allow fewer than the machine has)
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) fail("cannot read this process's CPU affinity");
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &allowed)) cpus.push_back(c);
+  if (cpus.size() < 2) fail("--pin needs at least 2 CPUs");
+  const std::size_t split = cpus.size() / 2;
   cpu_set_t mine;
   CPU_ZERO(&mine);
-  for (unsigned c = split; c < cpus; ++c) CPU_SET(c, &mine);
+  std::string collectorCpus, benchCpus;
+  for (std::size_t i = 0; i < cpus.size(); ++i) {
+    std::string& list = i < split ? collectorCpus : benchCpus;
+    list += (list.empty() ? "" : ",") + std::to_string(cpus[i]);
+    if (i >= split) CPU_SET(cpus[i], &mine);
+  }
   if (sched_setaffinity(0, sizeof mine, &mine) != 0) fail("cannot pin the load generator to its CPUs");
-  const auto range = [](unsigned first, unsigned last) {
-    return first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
-  };
-  const std::string collectorCpus = range(0, split - 1);
-  std::printf("pinned: collector on CPU %s, load generator on CPU %s\n", collectorCpus.c_str(), range(split, cpus - 1).c_str());
+  std::printf("pinned: collector on CPU %s, load generator on CPU %s\n", collectorCpus.c_str(), benchCpus.c_str());
   return {"/usr/bin/taskset", "-c", collectorCpus};
 }
 

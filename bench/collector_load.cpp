@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -291,34 +292,53 @@ std::string reportBody(const EnrolledAgent& agent, std::uint64_t sequence) {
 namespace {
 constexpr std::size_t kSequenceDigits = 12;
 constexpr char kSequencePlaceholder[] = "SEQUENCE----";
+constexpr char kStartedPlaceholder[] = "STARTED-AT-STARTED-Z";  // as wide as "2026-11-23T18:30:00Z"
 }  // namespace
 
 ReportTemplate::ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant) {
   auto report = simulatedReport(agent, variant);
   report.reportId = "bench-" + std::to_string(agent.index) + "-" + kSequencePlaceholder + "-" + agent.agentId.substr(0, 8);
+  report.startedAt = kStartedPlaceholder;
   body_ = toJson(report).dump();
   sequenceAt_ = body_.find(kSequencePlaceholder);
-  if (sequenceAt_ == std::string::npos) throw std::runtime_error("bench report id placeholder not rendered");
+  startedAt_ = body_.find(kStartedPlaceholder);
+  if (sequenceAt_ == std::string::npos || startedAt_ == std::string::npos)
+    throw std::runtime_error("bench report placeholders not rendered");
 }
 
 std::string ReportTemplate::body(std::uint64_t sequence) const {
   std::string out = body_;
   for (std::size_t i = kSequenceDigits; i-- > 0; sequence /= 10) out[sequenceAt_ + i] = static_cast<char>('0' + sequence % 10);
+  // Stamped now, as an agent's report is: a report never looks older than the one the host sent before it.
+  const std::string now = formatRfc3339(unixNow());
+  out.replace(startedAt_, now.size(), now);
   return out;
 }
 
+namespace {
+std::string openSslError(const std::string& what) {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return what;
+  char text[256];
+  ERR_error_string_n(code, text, sizeof text);
+  return what + ": " + text;
+}
+}  // namespace
+
 HandshakeClient::HandshakeClient(const EnrolledAgent& agent, const std::string& caPem) {
-  ctx_ = SSL_CTX_new(TLS_client_method());
-  if (!ctx_) throw std::runtime_error("SSL_CTX_new failed");
-  SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
-  SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);
+  if (!ctx) throw std::runtime_error(openSslError("SSL_CTX_new"));
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);  // the chain against the CA (the bench's own server)
   auto ca = pki::parseCertificatePem(caPem);
   auto cert = pki::parseCertificatePem(agent.tls.certificatePem);
   auto key = pki::parsePrivateKeyPem(agent.tls.privateKeyPem);
   if (!ca || !cert || !key) throw std::runtime_error("agent " + agent.agentId + ": unreadable certificate or key");
-  if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx_), ca->get()) != 1 ||
-      SSL_CTX_use_certificate(ctx_, cert->get()) != 1 || SSL_CTX_use_PrivateKey(ctx_, key->get()) != 1)
-    throw std::runtime_error("agent " + agent.agentId + ": cannot set up its TLS context");
+  if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), ca->get()) != 1 ||
+      SSL_CTX_use_certificate(ctx.get(), cert->get()) != 1 || SSL_CTX_use_PrivateKey(ctx.get(), key->get()) != 1)
+    throw std::runtime_error(openSslError("agent " + agent.agentId + ": cannot set up its TLS context"));
+  ctx_ = ctx.release();
 }
 
 HandshakeClient::~HandshakeClient() { SSL_CTX_free(ctx_); }
@@ -348,11 +368,11 @@ VoidResult HandshakeClient::healthz(const ServerEndpoint& endpoint) const {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
     return done(makeError(std::string("connect: ") + std::strerror(errno)));
   ssl = SSL_new(ctx_);
-  SSL_set_fd(ssl, fd);
-  if (SSL_connect(ssl) != 1) return done(makeError("TLS handshake failed"));
+  if (!ssl || SSL_set_fd(ssl, fd) != 1) return done(makeError(openSslError("SSL_new")));
+  if (SSL_connect(ssl) != 1) return done(makeError(openSslError("TLS handshake failed")));
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: " + endpoint.host + "\r\nConnection: close\r\n\r\n";
   if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) != static_cast<int>(request.size()))
-    return done(makeError("TLS write failed"));
+    return done(makeError(openSslError("TLS write failed")));
   std::string response;
   char buffer[1024];
   for (int n; (n = SSL_read(ssl, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));

@@ -73,11 +73,13 @@ std::string reportBody(const EnrolledAgent& agent, std::uint64_t sequence);
 class ReportTemplate {
  public:
   ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant);
-  std::string body(std::uint64_t sequence) const;  // sequence < 10^12, unique per agent
+  // Stamps the report id's sequence (< 10^12, unique per agent) and started_at = now.
+  std::string body(std::uint64_t sequence) const;
 
  private:
   std::string body_;
   std::size_t sequenceAt_ = 0;
+  std::size_t startedAt_ = 0;
 };
 
 // New mTLS connections as cheaply as the client side allows: the agent's certificate, key and trusted CA are
@@ -90,7 +92,7 @@ class HandshakeClient {
   ~HandshakeClient();
   HandshakeClient(const HandshakeClient&) = delete;
   HandshakeClient& operator=(const HandshakeClient&) = delete;
-  // Connects, handshakes (verifying the server), sends GET /healthz, insists on 200 and closes.
+  // Connects, handshakes (verifying the server's chain against the CA), sends GET /healthz, insists on 200, closes.
   VoidResult healthz(const ServerEndpoint& endpoint) const;
 
  private:

@@ -112,7 +112,7 @@ std::vector<IngestRequest> requestsFor(const std::vector<std::string>& bodies, c
     const auto doc = parseJson(bodies[i]);
     auto report = *reportFromJson(*doc);
     auto prepared = prepareReport(report, bodies[i], canonicalReportSha256(*doc));
-    out.push_back({agentIds[i], std::move(report), bodies[i], now, std::move(prepared)});
+    out.push_back({agentIds[i], std::move(report), std::string(), now, std::move(prepared)});  // as the API does
   }
   return out;
 }

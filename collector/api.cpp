@@ -44,9 +44,11 @@ bool isOperator(const PeerIdentity& peer) {
 
 }  // namespace
 
-void RevocationList::replace(std::set<std::string> serials) {
+bool RevocationList::replace(std::set<std::string> serials) {
   std::unique_lock lock(mutex_);
+  if (serials == serials_) return false;
   serials_ = std::move(serials);
+  return true;
 }
 
 void RevocationList::add(const std::string& serial) {
@@ -217,7 +219,8 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   const std::uint64_t dropped = report->droppedReports;
   // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.
   auto prepared = prepareReport(*report, request.body, canonicalReportSha256(*document));
-  IngestRequest ingest{agent->id, std::move(*report), request.body, clock_(), std::move(prepared)};
+  // The body travels compressed inside `prepared`: a queued report does not also hold the bytes received.
+  IngestRequest ingest{agent->id, std::move(*report), std::string(), clock_(), std::move(prepared)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");
@@ -323,10 +326,10 @@ std::shared_ptr<const Api::HostTable> Api::hostTable() {
   const auto ingest = ingestGeneration_.load();
   const auto agents = agentsGeneration_.load();
   const auto sinceLast = std::chrono::steady_clock::now() - hostsBuiltAt_;
-  // A table that is cheap to build (small fleets) follows every report; a costly one at most once per ten times
-  // its cost, so a fleet of 10,000 hosts paged by dashboards spends at most a tenth of a core on it.
-  const bool cheap = hostsCost_ < std::chrono::milliseconds(20);
-  const bool newReports = ingest != hostsIngestGeneration_ && (cheap || sinceLast >= 10 * hostsCost_);
+  // A small fleet's table follows every report; a large one's at most once per ten times its cost, so a fleet
+  // of 10,000 hosts paged by dashboards spends at most a tenth of a core on it.
+  const bool small = hosts_ && hosts_->agents.size() < kSmallFleet;
+  const bool newReports = ingest != hostsIngestGeneration_ && (small || sinceLast >= 10 * hostsCost_);
   if (!hosts_ || agents != hostsAgentsGeneration_ || newReports || sinceLast >= std::chrono::minutes(1)) {
     const auto started = std::chrono::steady_clock::now();
     auto table = std::make_shared<HostTable>();
@@ -348,12 +351,12 @@ FleetPosture Api::postureAt(std::int64_t t) {
 void Api::maintain() {
   const auto now = clock_();
   // Revocations made from the CLI (another process) reach the handshake check within one interval.
-  revocations_.replace(store_.revokedSerials());
+  const bool revocationsChanged = revocations_.replace(store_.revokedSerials());
   {
     std::lock_guard lock(agentsMutex_);
     reportingAgents_.clear();  // revocations made from the CLI (another process) apply to reports too
   }
-  ++agentsGeneration_;  // and to the host list
+  if (revocationsChanged) ++agentsGeneration_;  // and to the host list
   if (lastDailyPosture_ != 0 && now - lastDailyPosture_ < 60) return;
   lastDailyPosture_ = now;
   const auto current = posture();

@@ -55,7 +55,8 @@ using Respond = std::function<void(ApiResponse)>;
 // Serial numbers refused at the TLS handshake; refreshed from the store, updated at once on revocation.
 class RevocationList {
  public:
-  void replace(std::set<std::string> serials);
+  // True when the list changed.
+  bool replace(std::set<std::string> serials);
   void add(const std::string& serial);
   bool isRevoked(const std::string& serial) const;
 
@@ -111,13 +112,14 @@ class Api {
   ApiResponse hostList(const std::map<std::string, std::string>& query);
   // Every agent with its result counts: what the host list pages through. Shared by the pages of one listing
   // (a dashboard reads 10,000 hosts as ten pages); rebuilt when agents change (enrollment, revocation,
-  // maintain()), when reports arrived (at once while it is cheap, else at most once per ten times its cost), or
-  // after a minute.
+  // revocations picked up by maintain()), when reports arrived (at once below kSmallFleet hosts, else at most once
+  // per ten times its cost), or after a minute.
   struct HostTable {
     std::vector<AgentRecord> agents;  // revoked ones included
     std::unordered_map<std::string, HostResultCounts> counts;
   };
   std::shared_ptr<const HostTable> hostTable();
+  static constexpr std::size_t kSmallFleet = 1000;  // hosts: its table costs a few ms to rebuild
   ApiResponse hostDetail(const std::string& agentId, const std::map<std::string, std::string>& query);
   ApiResponse findings();
   ApiResponse history(const std::map<std::string, std::string>& query);

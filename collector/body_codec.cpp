@@ -33,12 +33,14 @@ ZSTD_CCtx* threadContext() {
 }  // namespace
 
 std::string compressBody(std::string_view body) {
-  std::string out(ZSTD_compressBound(body.size()), '\0');
-  const std::size_t n = ZSTD_compress2(threadContext(), out.data(), out.size(), body.data(), body.size());
+  // Compressed into a per-thread buffer of the worst-case size, then copied out at its real size: a queued
+  // report holds ~1/5 of its body, not the bound.
+  thread_local std::string buffer;
+  buffer.resize(ZSTD_compressBound(body.size()));
+  const std::size_t n = ZSTD_compress2(threadContext(), buffer.data(), buffer.size(), body.data(), body.size());
   // Only fails on a destination smaller than the bound or out of memory, neither of which can happen here.
   if (ZSTD_isError(n)) throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(n));
-  out.resize(n);
-  return out;
+  return buffer.substr(0, n);
 }
 
 Result<std::string> decompressBody(std::string_view stored, std::size_t maxSize) {

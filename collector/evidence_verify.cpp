@@ -46,7 +46,9 @@ class ChainWalk {
       case EvidenceBody::Missing: entryProblem(record.entry, "report row missing"); break;
       case EvidenceBody::Purged: ++result_.purgedBodies; break;
       case EvidenceBody::Present:
-        if (evidenceReportSha256(record.bodyBytes) != record.entry.reportSha256)
+        if (!record.bodyDamage.empty())
+          entryProblem(record.entry, "stored report body is damaged (" + record.bodyDamage + ")");
+        else if (evidenceReportSha256(record.bodyBytes) != record.entry.reportSha256)
           entryProblem(record.entry, "stored report body does not match its hash (report altered)");
         break;
     }

@@ -64,12 +64,12 @@ std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int lim
   q.bind(1, afterSeq).bind(2, limit);
   std::vector<EvidenceRecord> out;
   while (q.step()) {
-    EvidenceRecord record{readEntry(q), EvidenceBody::Missing, {}};
+    EvidenceRecord record{readEntry(q), EvidenceBody::Missing, {}, {}};
     if (q.columnInt(7) != 0) record.body = q.columnInt(8) != 0 ? EvidenceBody::Purged : EvidenceBody::Present;
     if (record.body == EvidenceBody::Present) {
-      // A body that no longer decompresses is verified as its stored bytes: the hash names it as edited.
       auto body = rows::readBody(q, 9, 10);
-      record.bodyBytes = body ? std::move(*body) : q.columnText(9);
+      if (body) record.bodyBytes = std::move(*body);
+      else record.bodyDamage = body.error();
     }
     out.push_back(std::move(record));
   }

@@ -105,7 +105,7 @@ struct PreparedReport {
 struct IngestRequest {
   std::string agentId;  // from the client certificate
   Report report;
-  std::string rawBody;  // the bytes received, kept as evidence
+  std::string rawBody;  // the bytes received; only needed when `prepared` is absent (it holds them compressed)
   std::int64_t receivedAt = 0;
   std::optional<PreparedReport> prepared;  // when absent the writer prepares it itself
 };
@@ -145,6 +145,7 @@ struct EvidenceRecord {
   EvidenceEntry entry;
   EvidenceBody body = EvidenceBody::Missing;
   std::string bodyBytes;  // Present only
+  std::string bodyDamage;  // Present, but the stored bytes do not decode (why); bodyBytes is then empty
 };
 
 // The chain's head at `seq`, signed with the collector's server key.
