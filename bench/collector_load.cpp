@@ -315,20 +315,9 @@ std::string ReportTemplate::body(std::uint64_t sequence) const {
   return out;
 }
 
-namespace {
-std::string openSslError(const std::string& what) {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return what;
-  char text[256];
-  ERR_error_string_n(code, text, sizeof text);
-  return what + ": " + text;
-}
-}  // namespace
-
 HandshakeClient::HandshakeClient(const EnrolledAgent& agent, const std::string& caPem) {
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);
-  if (!ctx) throw std::runtime_error(openSslError("SSL_CTX_new"));
+  if (!ctx) throw std::runtime_error(pki::opensslError("SSL_CTX_new"));
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);  // the chain against the CA (the bench's own server)
   auto ca = pki::parseCertificatePem(caPem);
@@ -337,7 +326,7 @@ HandshakeClient::HandshakeClient(const EnrolledAgent& agent, const std::string& 
   if (!ca || !cert || !key) throw std::runtime_error("agent " + agent.agentId + ": unreadable certificate or key");
   if (X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), ca->get()) != 1 ||
       SSL_CTX_use_certificate(ctx.get(), cert->get()) != 1 || SSL_CTX_use_PrivateKey(ctx.get(), key->get()) != 1)
-    throw std::runtime_error(openSslError("agent " + agent.agentId + ": cannot set up its TLS context"));
+    throw std::runtime_error(pki::opensslError("agent " + agent.agentId + ": cannot set up its TLS context"));
   ctx_ = ctx.release();
 }
 
@@ -368,11 +357,11 @@ VoidResult HandshakeClient::healthz(const ServerEndpoint& endpoint) const {
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
     return done(makeError(std::string("connect: ") + std::strerror(errno)));
   ssl = SSL_new(ctx_);
-  if (!ssl || SSL_set_fd(ssl, fd) != 1) return done(makeError(openSslError("SSL_new")));
-  if (SSL_connect(ssl) != 1) return done(makeError(openSslError("TLS handshake failed")));
+  if (!ssl || SSL_set_fd(ssl, fd) != 1) return done(makeError(pki::opensslError("SSL_new")));
+  if (SSL_connect(ssl) != 1) return done(makeError(pki::opensslError("TLS handshake failed")));
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: " + endpoint.host + "\r\nConnection: close\r\n\r\n";
   if (SSL_write(ssl, request.data(), static_cast<int>(request.size())) != static_cast<int>(request.size()))
-    return done(makeError(openSslError("TLS write failed")));
+    return done(makeError(pki::opensslError("TLS write failed")));
   std::string response;
   char buffer[1024];
   for (int n; (n = SSL_read(ssl, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));

@@ -29,15 +29,6 @@ struct BioDeleter {
 };
 using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 
-std::string opensslError(const std::string& what) {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return what;
-  char buffer[256];
-  ERR_error_string_n(code, buffer, sizeof buffer);
-  return what + ": " + buffer;
-}
-
 std::string bioToString(BIO* bio) {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio, &data);
@@ -278,6 +269,15 @@ Result<KeyPtr> verifiedCsrPublicKey(const std::string& csrPem) {
   if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC || EVP_PKEY_get_bits(key) < 256)
     return makeError("certificate signing request must carry an EC P-256 (or stronger) key");
   return owned;
+}
+
+std::string opensslError(const std::string& what) {
+  const unsigned long code = ERR_get_error();
+  ERR_clear_error();
+  if (code == 0) return what;
+  char buffer[256];
+  ERR_error_string_n(code, buffer, sizeof buffer);
+  return what + ": " + buffer;
 }
 
 Subject subjectOf(X509* cert) {

@@ -75,6 +75,8 @@ Result<std::string> createCsrPem(EVP_PKEY* key, const std::string& commonName);
 Result<KeyPtr> verifiedCsrPublicKey(const std::string& csrPem);
 
 Subject subjectOf(X509* cert);
+// "what: <OpenSSL's first queued error>" (or just `what`); clears the thread's error queue.
+std::string opensslError(const std::string& what);
 std::string serialHex(X509* cert);
 std::int64_t notAfterUnix(X509* cert);
 // "SHA256:" + 64 lower-case hex digits of the DER certificate.
