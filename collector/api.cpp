@@ -215,6 +215,11 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     metrics_.reportRejected("other_host");
     return respond(jsonError(403, "report names a different host than the one this agent enrolled"));
   }
+  // Busy or stopping: refuse before spending the hashing and compression on a report that cannot be queued.
+  if (!queue_.accepting()) {
+    metrics_.reportRejected("queue_full");
+    return respond(jsonError(503, "collector is busy; retry later"));
+  }
   const std::string reportId = report->reportId;
   const std::uint64_t dropped = report->droppedReports;
   // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.

@@ -21,6 +21,11 @@ bool IngestQueue::submit(IngestRequest request, Completion completion) {
   return true;
 }
 
+bool IngestQueue::accepting() const {
+  std::lock_guard lock(mutex_);
+  return !stopping_ && items_.size() < maxDepth_;
+}
+
 std::size_t IngestQueue::depth() const {
   std::lock_guard lock(mutex_);
   return items_.size();

@@ -27,6 +27,8 @@ class IngestQueue {
   // False when the queue is full or stopping (answer 503 so the agent retries later).
   bool submit(IngestRequest request, Completion completion);
   std::size_t depth() const;
+  // Whether submit() would take a report now: lets a network thread refuse one before preparing it.
+  bool accepting() const;
   // Submitted and not yet completed: the queue plus the batch being written.
   std::size_t pending() const { return pending_; }
   // Stores everything already submitted, then stops the writer thread.
