@@ -91,6 +91,16 @@ Database::~Database() {
   sqlite3_close(db_);
 }
 
+void Database::countWalFramesInsteadOfAutocheckpoint() {
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<Database*>(self)->walFrames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
+}
+
 void Database::exec(std::string_view sql) {
   char* error = nullptr;
   if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {

@@ -60,11 +60,17 @@ class Database {
   Statement prepare(std::string_view sql);
   int changes() const;
   std::int64_t lastInsertRowId() const;
+  // From now on, this connection counts the pages in the write-ahead log after each of its commits instead of
+  // checkpointing by itself (it replaces SQLite's wal_autocheckpoint, which would replace it in turn).
+  void countWalFramesInsteadOfAutocheckpoint();
+  // Pages in the write-ahead log after this connection's last commit (0 before the first one).
+  int walFrames() const { return walFrames_; }
   sqlite3* handle() const { return db_; }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  int walFrames_ = 0;
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };
 

@@ -31,7 +31,7 @@ using rows::readStatusRow;
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::filesystem::path path) : path_(std::move(path)) {
+  SqliteStore(std::filesystem::path path, SqliteTuning tuning) : path_(std::move(path)), tuning_(tuning) {
     writer_ = Database::open(path_);
     writer_->exec("PRAGMA journal_mode = WAL");
     // FULL: a commit acknowledged to an agent survives power loss, not just a crash of the collector.
@@ -39,8 +39,11 @@ class SqliteStore final : public Store {
     migrateStore(*writer_);
     // Checkpoints copy the WAL back into the database: every page written twice and read once more. Left to
     // SQLite they run inside the single writer's commits (every 1000 pages, ~200 reports); here a thread of its
-    // own does them beside the writer (PASSIVE never blocks it).
-    writer_->exec("PRAGMA wal_autocheckpoint = 0");
+    // own does them beside the writer (PASSIVE never blocks it), and the writer only finishes the job when the
+    // log grows long (keepWalBounded).
+    writer_->countWalFramesInsteadOfAutocheckpoint();
+    // Once the log restarts from its beginning, a file grown past twice the checkpoint size is cut back to it.
+    writer_->exec("PRAGMA journal_size_limit = " + std::to_string(std::int64_t{tuning_.walCheckpointFrames} * 8192));
     checkpointer_ = std::thread([this] { checkpointLoop(); });
   }
 
@@ -161,6 +164,7 @@ class SqliteStore final : public Store {
     Transaction tx(*writer_);
     for (const auto& request : batch) outcomes.push_back(ingestOne(request));
     tx.commit();
+    keepWalBounded();
     return outcomes;
   }
 
@@ -317,6 +321,15 @@ class SqliteStore final : public Store {
   }
 
  private:
+
+  // The checkpointer's PASSIVE runs never finish beside a writer that never pauses, and the log then grows
+  // without bound (1.6 GB in 20 s of load, every append zero-filling new file blocks). Past walCheckpointFrames
+  // the writer checkpoints between two batches: with no write in flight it copies the rest, and the next commit
+  // starts the log again from its beginning. Caller holds writerMutex_, outside a transaction.
+  void keepWalBounded() {
+    if (writer_->walFrames() >= tuning_.walCheckpointFrames) writer_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+  }
+
   // Caller holds writerMutex_ inside a transaction.
   Result<TokenRecord> useToken(const std::string& tokenHash, std::int64_t now) {
     auto q = writer_->prepare(
@@ -467,6 +480,7 @@ class SqliteStore final : public Store {
   }
 
   std::filesystem::path path_;
+  const SqliteTuning tuning_;
   std::mutex checkpointMutex_;
   std::condition_variable checkpointWake_;
   bool stopping_ = false;
@@ -479,8 +493,8 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path) {
-  return std::make_unique<SqliteStore>(path);
+std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path, SqliteTuning tuning) {
+  return std::make_unique<SqliteStore>(path, tuning);
 }
 
 }  // namespace annexa::collector

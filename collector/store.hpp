@@ -231,7 +231,12 @@ class Store {
                                                      const std::optional<std::string>& controlId) = 0;
 };
 
+struct SqliteTuning {
+  // Past this many pages in the write-ahead log, the writer checkpoints between two batches (~32 MB).
+  int walCheckpointFrames = 8192;
+};
+
 // Opens (creating and migrating when needed) the SQLite database: WAL, one writer, pooled readers.
-std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path);
+std::unique_ptr<Store> openSqliteStore(const std::filesystem::path& path, SqliteTuning tuning = {});
 
 }  // namespace annexa::collector

@@ -161,6 +161,34 @@ TEST_F(StoreTest, AVersion2DatabaseKeepsItsBodiesAndDuplicateIdsAfterMigrating) 
   EXPECT_FALSE(store_->rawReport("agent-1", old.reportId));
 }
 
+TEST_F(StoreTest, WriteAheadLogStaysBoundedUnderSustainedWrites) {
+  // A writer that never pauses: left to the background checkpointer alone, the log grew without bound.
+  const auto path = dir_.path() / "busy.db";
+  const SqliteTuning tuning{64};
+  auto store = openSqliteStore(path, tuning);
+  AgentRecord agent;
+  agent.id = "agent-1";
+  agent.certSerial = "abc1";
+  store->addAgent(agent);
+  const std::uintmax_t bound = (tuning.walCheckpointFrames + 512) * std::uintmax_t{4096 + 24};
+  std::uintmax_t largest = 0;
+  for (int batch = 0; batch < 60; ++batch) {
+    std::vector<IngestRequest> requests;
+    for (int i = 0; i < 8; ++i) {
+      const auto noise = randomBytes(1500);  // incompressible: every report dirties several pages
+      auto report = makeReport("2026-11-01T00:00:00Z", CheckStatus::Fail, toHex(noise.data(), noise.size()));
+      requests.push_back(request(report, 1000 + batch));
+    }
+    for (const auto outcome : store->ingest(requests)) ASSERT_EQ(outcome, IngestOutcome::Stored);
+    largest = std::max(largest, std::filesystem::file_size(path.string() + "-wal"));
+  }
+  EXPECT_LE(largest, bound) << "the log outgrew the checkpoint threshold";
+  EXPECT_EQ(store->reportCount(), 480);
+  store.reset();
+  // Every page went through the log at least once: without checkpoints it would have held all of them.
+  EXPECT_GT(std::filesystem::file_size(path), bound) << "the test wrote too little to tell";
+}
+
 TEST_F(StoreTest, DailyPostureUpserts) {
   store_->saveDailyPosture({{"2026-11-01", "A.8.5", "failing", 1, 2, 0, 0}});
   store_->saveDailyPosture({{"2026-11-01", "A.8.5", "passing", 3, 0, 0, 0}, {"2026-11-02", "A.8.5", "passing", 3, 0, 0, 0}});
