@@ -9,6 +9,7 @@
 #include "collector/export_api.hpp"
 #include "collector/isms_api.hpp"
 #include "collector/posture_at.hpp"
+#include "collector/report_intake.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"
 #include "common/json.hpp"
@@ -197,21 +198,21 @@ ApiResponse Api::enroll(const ApiRequest& request) {
 }
 
 void Api::acceptReport(const ApiRequest& request, Respond respond) {
-  // Parsed once: the typed report and the canonical hash for the evidence log both come from this document.
-  const auto document = parseJson(request.body);
-  auto report = document ? reportFromJson(*document) : Result<Report>(makeError(document.error()));
-  if (!report) {
+  // Read once: the typed report and the canonical hash for the evidence log both come from this reading.
+  auto received = readReceivedReport(request.body);
+  if (!received) {
     metrics_.reportRejected("malformed");
-    return respond(jsonError(400, "report: " + report.error()));
+    return respond(jsonError(400, "report: " + received.error()));
   }
+  auto& report = received->report;
   const auto agent = reportingAgent(request.peer.commonName);
   if (!agent) {
     metrics_.reportRejected("unknown_agent");
     return respond(jsonError(403, "agent is not enrolled or has been revoked"));
   }
   // The certificate says who is talking; the body may not speak for another agent or machine.
-  if ((!report->agentId.empty() && report->agentId != agent->id) ||
-      (!agent->machineId.empty() && report->host.machineId != agent->machineId)) {
+  if ((!report.agentId.empty() && report.agentId != agent->id) ||
+      (!agent->machineId.empty() && report.host.machineId != agent->machineId)) {
     metrics_.reportRejected("other_host");
     return respond(jsonError(403, "report names a different host than the one this agent enrolled"));
   }
@@ -220,12 +221,12 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     metrics_.reportRejected("queue_full");
     return respond(jsonError(503, "collector is busy; retry later"));
   }
-  const std::string reportId = report->reportId;
-  const std::uint64_t dropped = report->droppedReports;
+  const std::string reportId = report.reportId;
+  const std::uint64_t dropped = report.droppedReports;
   // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.
-  auto prepared = prepareReport(*report, request.body, canonicalReportSha256(*document));
+  auto prepared = prepareReport(report, request.body, std::move(received->canonicalSha256));
   // The body travels compressed inside `prepared`: a queued report does not also hold the bytes received.
-  IngestRequest ingest{agent->id, std::move(*report), std::string(), clock_(), std::move(prepared)};
+  IngestRequest ingest{agent->id, std::move(report), std::string(), clock_(), std::move(prepared)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");

@@ -1,6 +1,7 @@
 #include "common/json.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace annexa {
@@ -45,24 +46,68 @@ Result<nlohmann::json> parseJson(std::string_view text, int maxDepth) {
 
 namespace {
 
-// Printable ASCII other than the quote and backslash: bytes dump() writes unchanged. Anything else (escapes,
-// UTF-8 that dump() validates) goes through dump() itself.
-bool plainAscii(const std::string& s) {
-  for (const unsigned char c : s)
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
-  return true;
+// dump()'s escape for an ASCII byte that needs one (its short forms, \u00xx in lower-case hex otherwise).
+const char* asciiEscape(unsigned char c, char (&scratch)[7]) {
+  switch (c) {
+    case '"': return "\\\"";
+    case '\\': return "\\\\";
+    case '\b': return "\\b";
+    case '\t': return "\\t";
+    case '\n': return "\\n";
+    case '\f': return "\\f";
+    case '\r': return "\\r";
+    default: break;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  scratch[4] = kHex[c >> 4];
+  scratch[5] = kHex[c & 0xf];
+  return scratch;
+}
+
+bool special(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
+
+// Whether any of 8 bytes is special, without looking at them one by one (the "has less than" and "has zero
+// byte" bit tricks; exact as a yes/no).
+bool anySpecial(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  const auto hasZero = [&](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const std::uint64_t control = (w - kOnes * 0x20) & ~w & kHighs;
+  return (control | hasZero(w ^ (kOnes * '"')) | hasZero(w ^ (kOnes * '\\')) | (w & kHighs)) != 0;
+}
+
+// The first special byte at or after `from`, or s.size().
+std::size_t nextSpecial(std::string_view s, std::size_t from) {
+  std::size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (anySpecial(w)) break;
+  }
+  for (; i < s.size(); ++i)
+    if (special(static_cast<unsigned char>(s[i]))) return i;
+  return s.size();
 }
 
 }  // namespace
 
-void appendJsonString(std::string& out, const std::string& s) {
-  if (plainAscii(s)) {
-    out += '"';
-    out += s;
-    out += '"';
-  } else {
-    out += nlohmann::json(s).dump();  // escapes and UTF-8 checks exactly as dump() does
+void appendJsonString(std::string& out, std::string_view s) {
+  const std::size_t start = out.size();
+  char scratch[7] = {'\\', 'u', '0', '0', 0, 0, 0};
+  out += '"';
+  std::size_t plainFrom = 0;  // bytes written as they are go out in runs
+  for (std::size_t i = nextSpecial(s, 0); i < s.size(); i = nextSpecial(s, i)) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {  // UTF-8: validated (and refused) exactly as dump() does, by dump() itself
+      out.resize(start);
+      out += nlohmann::json(std::string(s)).dump();
+      return;
+    }
+    out.append(s, plainFrom, i - plainFrom);
+    out += asciiEscape(c, scratch);
+    plainFrom = ++i;
   }
+  out.append(s, plainFrom);
+  out += '"';
 }
 
 namespace {

@@ -22,6 +22,6 @@ Result<nlohmann::json> parseJson(std::string_view text, int maxDepth = kDefaultM
 // As dump(), throws nlohmann::json::type_error on a string that is not valid UTF-8 (never one parseJson made).
 std::string canonicalDump(const nlohmann::json& j);
 // Appends s as canonicalDump writes a string, quotes included.
-void appendJsonString(std::string& out, const std::string& s);
+void appendJsonString(std::string& out, std::string_view s);
 
 }  // namespace annexa

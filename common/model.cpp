@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/json.hpp"
+#include "common/report_reader.hpp"
 
 namespace annexa {
 namespace {
@@ -23,17 +24,34 @@ constexpr std::array<std::pair<Severity, std::string_view>, 4> kSeverityNames{{
     {Severity::Critical, "critical"},
 }};
 
-// Field readers that turn a type mismatch into a message naming the field.
-Result<std::string> requireString(const nlohmann::json& j, const char* key, const std::string& where) {
-  const auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return makeError(where + ": \"" + key + "\" must be a string");
-  return it->get<std::string>();
-}
+// report_reader's view of a nlohmann document.
+class NlohmannNode {
+ public:
+  explicit NlohmannNode(const nlohmann::json& j) : j_(&j) {}
+  bool isObject() const { return j_->is_object(); }
+  bool isArray() const { return j_->is_array(); }
+  bool isString() const { return j_->is_string(); }
+  std::optional<NlohmannNode> find(const char* key) const {
+    const auto it = j_->find(key);
+    return it == j_->end() ? std::nullopt : std::optional(NlohmannNode(*it));
+  }
+  std::string text() const { return j_->get<std::string>(); }
+  std::optional<std::int64_t> integer() const {
+    return j_->is_number_integer() ? std::optional(j_->get<std::int64_t>()) : std::nullopt;
+  }
+  std::optional<std::uint64_t> unsignedInteger() const {
+    return j_->is_number_unsigned() ? std::optional(j_->get<std::uint64_t>()) : std::nullopt;
+  }
+  std::size_t size() const { return j_->size(); }
+  template <class F>
+  void forEach(F&& f) const {
+    for (const auto& element : *j_)
+      if (!f(NlohmannNode(element))) return;
+  }
 
-std::string optionalString(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return (it != j.end() && it->is_string()) ? it->get<std::string>() : std::string();
-}
+ private:
+  const nlohmann::json* j_;
+};
 
 }  // namespace
 
@@ -100,93 +118,9 @@ nlohmann::json toJson(const Report& report) {
   return j;
 }
 
-Result<CheckResult> checkResultFromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return makeError("result must be an object");
-  CheckResult r;
-  auto check = requireString(j, "check", "result");
-  if (!check) return makeError(check.error());
-  r.check = std::move(*check);
-  if (r.check.empty() || r.check.size() > 128) return makeError("result: \"check\" must be 1-128 characters");
-  const std::string where = "result " + r.check;
+Result<CheckResult> checkResultFromJson(const nlohmann::json& j) { return report_reader::readCheckResult(NlohmannNode(j)); }
 
-  auto status = requireString(j, "status", where);
-  if (!status) return makeError(status.error());
-  const auto parsedStatus = parseCheckStatus(*status);
-  if (!parsedStatus) return makeError(where + ": unknown status \"" + *status + "\"");
-  r.status = *parsedStatus;
-
-  auto severity = requireString(j, "severity", where);
-  if (!severity) return makeError(severity.error());
-  const auto parsedSeverity = parseSeverity(*severity);
-  if (!parsedSeverity) return makeError(where + ": unknown severity \"" + *severity + "\"");
-  r.severity = *parsedSeverity;
-
-  r.title = optionalString(j, "title");
-  r.message = optionalString(j, "message");
-  r.remediation = optionalString(j, "remediation");
-
-  if (const auto it = j.find("controls"); it != j.end()) {
-    if (!it->is_array()) return makeError(where + ": \"controls\" must be an array");
-    for (const auto& c : *it) {
-      if (!c.is_string()) return makeError(where + ": controls must be strings");
-      r.controls.push_back(c.get<std::string>());
-    }
-  }
-  if (const auto it = j.find("evidence"); it != j.end()) {
-    if (!it->is_array()) return makeError(where + ": \"evidence\" must be an array");
-    for (const auto& e : *it) {
-      if (!e.is_object()) return makeError(where + ": evidence entries must be objects");
-      r.evidence.push_back({optionalString(e, "source"), optionalString(e, "observed"), optionalString(e, "expected")});
-    }
-  }
-  return r;
-}
-
-Result<Report> reportFromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return makeError("report must be a JSON object");
-  Report report;
-  auto schema = requireString(j, "schema", "report");
-  if (!schema) return makeError(schema.error());
-  if (*schema != kReportSchema) return makeError("unsupported report schema \"" + *schema + "\"");
-
-  auto id = requireString(j, "report_id", "report");
-  if (!id) return makeError(id.error());
-  if (id->empty() || id->size() > 64) return makeError("report: \"report_id\" must be 1-64 characters");
-  report.reportId = std::move(*id);
-
-  auto started = requireString(j, "started_at", "report");
-  if (!started) return makeError(started.error());
-  report.startedAt = std::move(*started);
-
-  if (const auto agent = j.find("agent"); agent != j.end() && agent->is_object())
-  {
-    report.agentVersion = optionalString(*agent, "version");
-    report.agentId = optionalString(*agent, "id");
-  }
-
-  const auto host = j.find("host");
-  if (host == j.end() || !host->is_object()) return makeError("report: \"host\" must be an object");
-  report.host.hostname = optionalString(*host, "hostname");
-  report.host.kernel = optionalString(*host, "kernel");
-  report.host.machineId = optionalString(*host, "machine_id");
-  if (const auto os = host->find("os"); os != host->end() && os->is_object()) {
-    report.host.os = {optionalString(*os, "id"), optionalString(*os, "version"), optionalString(*os, "pretty_name")};
-  }
-
-  if (const auto d = j.find("duration_ms"); d != j.end() && d->is_number_integer()) report.durationMs = d->get<std::int64_t>();
-  if (const auto d = j.find("dropped_reports"); d != j.end() && d->is_number_unsigned())
-    report.droppedReports = d->get<std::uint64_t>();
-
-  const auto results = j.find("results");
-  if (results == j.end() || !results->is_array()) return makeError("report: \"results\" must be an array");
-  report.results.reserve(results->size());
-  for (const auto& item : *results) {
-    auto r = checkResultFromJson(item);
-    if (!r) return makeError(r.error());
-    report.results.push_back(std::move(*r));
-  }
-  return report;
-}
+Result<Report> reportFromJson(const nlohmann::json& j) { return report_reader::readReport(NlohmannNode(j)); }
 
 Result<Report> parseReport(std::string_view body) {
   auto parsed = parseJson(body);

@@ -1,0 +1,178 @@
+// The ingest path's JSON reader (see report_intake.hpp). simdjson's headers stay in this one translation unit.
+#include "collector/report_intake.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "collector/evidence_log.hpp"
+#include "common/digest.hpp"
+#include "common/report_reader.hpp"
+
+namespace annexa::collector {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+// Copies out of simdjson's result wrapper: a loop over `e.get_array().value_unsafe()` would outlive the wrapper.
+// Callers have checked the type.
+simdjson::dom::array arrayOf(element e) {
+  simdjson::dom::array out;
+  [[maybe_unused]] const auto error = e.get_array().get(out);
+  return out;
+}
+
+simdjson::dom::object objectOf(element e) {
+  simdjson::dom::object out;
+  [[maybe_unused]] const auto error = e.get_object().get(out);
+  return out;
+}
+
+// report_reader's view of a simdjson document, answering as NlohmannNode would for the same JSON.
+class SimdNode {
+ public:
+  explicit SimdNode(element e) : e_(e) {}
+  bool isObject() const { return e_.type() == element_type::OBJECT; }
+  bool isArray() const { return e_.type() == element_type::ARRAY; }
+  bool isString() const { return e_.type() == element_type::STRING; }
+  std::optional<SimdNode> find(const char* key) const {
+    element value;
+    if (e_.at_key(key).get(value) != simdjson::SUCCESS) return std::nullopt;
+    return SimdNode(value);
+  }
+  std::string text() const { return std::string(e_.get_string().value_unsafe()); }
+  // nlohmann keeps every integer that fits in 64 bits; get<std::int64_t>() of a large unsigned one wraps.
+  std::optional<std::int64_t> integer() const {
+    if (e_.type() == element_type::INT64) return e_.get_int64().value_unsafe();
+    if (e_.type() == element_type::UINT64) return static_cast<std::int64_t>(e_.get_uint64().value_unsafe());
+    return std::nullopt;
+  }
+  // nlohmann stores every integer written without a minus sign as unsigned.
+  std::optional<std::uint64_t> unsignedInteger() const {
+    if (e_.type() == element_type::UINT64) return e_.get_uint64().value_unsafe();
+    if (e_.type() == element_type::INT64 && e_.get_int64().value_unsafe() >= 0)
+      return static_cast<std::uint64_t>(e_.get_int64().value_unsafe());
+    return std::nullopt;
+  }
+  std::size_t size() const { return arrayOf(e_).size(); }
+  template <class F>
+  void forEach(F&& f) const {
+    for (const element item : arrayOf(e_))
+      if (!f(SimdNode(item))) return;
+  }
+
+ private:
+  element e_;
+};
+
+bool appendCanonical(std::string& out, element e);
+
+bool appendField(std::string& out, std::string_view key, element value, bool first) {
+  if (!first) out += ',';
+  appendJsonString(out, key);
+  out += ':';
+  return appendCanonical(out, value);
+}
+
+// Keys in byte order, as nlohmann's std::map holds them. Agents write them sorted, so the common case is one pass.
+bool appendObject(std::string& out, simdjson::dom::object object) {
+  out += '{';
+  bool sorted = true;
+  std::string_view previous;
+  bool first = true;
+  for (const auto field : object) {
+    if (!first && field.key <= previous) {
+      sorted = false;
+      break;
+    }
+    previous = field.key;
+    first = false;
+  }
+  if (sorted) {
+    first = true;
+    for (const auto field : object) {
+      if (!appendField(out, field.key, field.value, first)) return false;
+      first = false;
+    }
+  } else {
+    std::vector<simdjson::dom::key_value_pair> fields(object.begin(), object.end());
+    std::sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    // A repeated key: nlohmann keeps the last value, simdjson both; only nlohmann can say what the document is.
+    for (std::size_t i = 1; i < fields.size(); ++i)
+      if (fields[i].key == fields[i - 1].key) return false;
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (!appendField(out, fields[i].key, fields[i].value, i == 0)) return false;
+  }
+  out += '}';
+  return true;
+}
+
+// canonicalDump's bytes, written from a simdjson document; false when only nlohmann can write them.
+bool appendCanonical(std::string& out, element e) {
+  switch (e.type()) {
+    case element_type::OBJECT: return appendObject(out, objectOf(e));
+    case element_type::ARRAY: {
+      out += '[';
+      bool first = true;
+      for (const element item : arrayOf(e)) {
+        if (!first) out += ',';
+        first = false;
+        if (!appendCanonical(out, item)) return false;
+      }
+      out += ']';
+      return true;
+    }
+    case element_type::STRING: appendJsonString(out, e.get_string().value_unsafe()); return true;
+    case element_type::INT64: out += std::to_string(e.get_int64().value_unsafe()); return true;
+    case element_type::UINT64: out += std::to_string(e.get_uint64().value_unsafe()); return true;
+    case element_type::BOOL: out += e.get_bool().value_unsafe() ? "true" : "false"; return true;
+    case element_type::NULL_VALUE: out += "null"; return true;
+    case element_type::DOUBLE: return false;  // nlohmann's own shortest form
+  }
+  return false;
+}
+
+// One parser per network thread: it keeps its buffers (sized by the largest body it has read) between reports.
+simdjson::dom::parser& threadParser(int maxDepth) {
+  thread_local simdjson::dom::parser parser;
+  if (parser.max_depth() != static_cast<std::size_t>(maxDepth) && parser.allocate(64 * 1024, maxDepth) != simdjson::SUCCESS)
+    throw std::bad_alloc();
+  return parser;
+}
+
+// nullopt: let nlohmann decide (a syntax error to word, a float or a repeated key to render).
+std::optional<Result<ReceivedReport>> readWithSimdjson(std::string_view body, int maxDepth) {
+  element root;
+  if (threadParser(maxDepth).parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return std::nullopt;
+  std::string canonical;
+  canonical.reserve(body.size());
+  try {
+    if (!appendCanonical(canonical, root)) return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;  // a string nlohmann would not write (its own parser then refuses the body)
+  }
+  auto report = report_reader::readReport(SimdNode(root));
+  if (!report) return Result<ReceivedReport>(makeError(report.error()));
+  return Result<ReceivedReport>(ReceivedReport{std::move(*report), sha256Hex(canonical)});
+}
+
+Result<ReceivedReport> readWithNlohmann(std::string_view body, int maxDepth) {
+  const auto document = parseJson(body, maxDepth);
+  if (!document) return makeError(document.error());
+  auto report = reportFromJson(*document);
+  if (!report) return makeError(report.error());
+  return ReceivedReport{std::move(*report), canonicalReportSha256(*document)};
+}
+
+}  // namespace
+
+Result<ReceivedReport> readReceivedReport(std::string_view body, int maxDepth) {
+  if (auto fast = readWithSimdjson(body, maxDepth)) return std::move(*fast);
+  return readWithNlohmann(body, maxDepth);
+}
+
+}  // namespace annexa::collector
