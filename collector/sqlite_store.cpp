@@ -321,13 +321,22 @@ class SqliteStore final : public Store {
   }
 
  private:
-
   // The checkpointer's PASSIVE runs never finish beside a writer that never pauses, and the log then grows
-  // without bound (1.6 GB in 20 s of load, every append zero-filling new file blocks). Past walCheckpointFrames
-  // the writer checkpoints between two batches: with no write in flight it copies the rest, and the next commit
+  // without bound (1.6 GB in 20 s of load, every append zero-filling new file blocks). A quarter of the way to
+  // walCheckpointFrames the checkpointer thread is woken to copy what it can beside the writer; past it, the
+  // writer copies the rest between two batches (~5 ms instead of ~25 ms when it did it all), and the next commit
   // starts the log again from its beginning. Caller holds writerMutex_, outside a transaction.
   void keepWalBounded() {
-    if (writer_->walFrames() >= tuning_.walCheckpointFrames) writer_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    const int frames = writer_->walFrames();
+    if (frames >= tuning_.walCheckpointFrames) {
+      writer_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } else if (frames >= tuning_.walCheckpointFrames / 4) {
+      {
+        std::lock_guard lock(checkpointMutex_);
+        checkpointWanted_ = true;
+      }
+      checkpointWake_.notify_one();
+    }
   }
 
   // Caller holds writerMutex_ inside a transaction.
@@ -468,7 +477,10 @@ class SqliteStore final : public Store {
       return;  // the writer then keeps a growing WAL; it is still correct, only slower to open
     }
     std::unique_lock lock(checkpointMutex_);
-    while (!checkpointWake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; })) {
+    while (!stopping_) {
+      checkpointWake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_ || checkpointWanted_; });
+      if (stopping_) break;
+      checkpointWanted_ = false;
       lock.unlock();
       try {
         db->exec("PRAGMA wal_checkpoint(PASSIVE)");
@@ -483,6 +495,7 @@ class SqliteStore final : public Store {
   const SqliteTuning tuning_;
   std::mutex checkpointMutex_;
   std::condition_variable checkpointWake_;
+  bool checkpointWanted_ = false;  // the writer's log is a quarter of the way to walCheckpointFrames
   bool stopping_ = false;
   std::thread checkpointer_;
   std::mutex writerMutex_;
