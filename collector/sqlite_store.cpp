@@ -7,10 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "collector/body_codec.hpp"
-#include "collector/evidence_log.hpp"
 #include "collector/sqlite.hpp"
 #include "collector/sqlite_evidence.hpp"
 #include "collector/sqlite_history.hpp"
@@ -18,7 +15,6 @@
 #include "collector/sqlite_schema.hpp"
 #include "collector/store.hpp"
 #include "common/clock.hpp"
-#include "common/digest.hpp"
 
 namespace annexa::collector {
 namespace {
