@@ -136,9 +136,13 @@ bool appendCanonical(std::string& out, element e) {
   return false;
 }
 
-// One parser per network thread: it keeps its buffers (sized by the largest body it has read) between reports.
+// Bodies up to this size reuse a parser kept by each network thread. A parser keeps buffers of about 14 times the
+// largest document it has read, so a rare large body (up to the 1 MiB limit) gets a parser of its own instead of
+// leaving every thread holding 14 MB.
+constexpr std::size_t kReusedParserBytes = 256 * 1024;
+
 simdjson::dom::parser& threadParser(int maxDepth) {
-  thread_local simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser(kReusedParserBytes);
   if (parser.max_depth() != static_cast<std::size_t>(maxDepth) && parser.allocate(64 * 1024, maxDepth) != simdjson::SUCCESS)
     throw std::bad_alloc();
   return parser;
@@ -146,8 +150,12 @@ simdjson::dom::parser& threadParser(int maxDepth) {
 
 // nullopt: let nlohmann decide (a syntax error to word, a float or a repeated key to render).
 std::optional<Result<ReceivedReport>> readWithSimdjson(std::string_view body, int maxDepth) {
+  std::optional<simdjson::dom::parser> ownParser;
+  if (body.size() > kReusedParserBytes && ownParser.emplace().allocate(body.size(), maxDepth) != simdjson::SUCCESS)
+    throw std::bad_alloc();
+  simdjson::dom::parser& parser = ownParser ? *ownParser : threadParser(maxDepth);
   element root;
-  if (threadParser(maxDepth).parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return std::nullopt;
+  if (parser.parse(body.data(), body.size()).get(root) != simdjson::SUCCESS) return std::nullopt;
   std::string canonical;
   canonical.reserve(body.size());
   try {

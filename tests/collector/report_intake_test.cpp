@@ -94,6 +94,23 @@ TEST(ReportIntakeTest, AnAgentsReportReadsAsNlohmannReadsIt) {
   expectSameReading(body);
 }
 
+TEST(ReportIntakeTest, ALargeBodyReadsTheSameOnItsOwnParser) {
+  auto report = sampleReport();
+  const auto one = report.results.front();
+  for (int i = 0; i < 1500; ++i) {
+    report.results.push_back(one);
+    report.results.back().check = "large." + std::to_string(i);
+    report.results.back().message = std::string(100, 'm');
+  }
+  const auto body = toJson(report).dump();
+  ASSERT_GT(body.size(), 256u * 1024);  // past what a network thread's own parser keeps
+  const auto reading = viaIntake(body);
+  ASSERT_TRUE(reading.error.empty()) << reading.error;
+  EXPECT_EQ(reading.report, body);
+  expectSameReading(body);
+  expectSameReading(sampleBody());  // and the thread's parser still reads the small ones
+}
+
 TEST(ReportIntakeTest, LayoutKeyOrderAndEscapesDoNotChangeTheCanonicalHash) {
   const auto document = nlohmann::json::parse(sampleBody());
   const std::string pretty = document.dump(2);
