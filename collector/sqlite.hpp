@@ -33,6 +33,11 @@ class Statement {
   Statement& bind(int index, std::optional<std::int64_t> value);
   Statement& bindNull(int index);
   Statement& bindBlob(int index, std::string_view bytes);
+  // As bind and bindBlob, but SQLite reads the caller's bytes instead of copying them: they must stay alive and
+  // unchanged until the statement has run or been reset. For the ingest writer's values (bodies, evidence), where
+  // the copies were a tenth of its CPU.
+  Statement& bindView(int index, std::string_view value);
+  Statement& bindBlobView(int index, std::string_view bytes);
   // Advances; true while a row is available.
   bool step();
   // Runs a statement that returns no rows.

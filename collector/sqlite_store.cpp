@@ -399,15 +399,16 @@ class SqliteStore final : public Store {
     std::optional<PreparedReport> preparedHere;
     const PreparedReport& prepared = request.prepared ? *request.prepared : preparedHere.emplace(prepareReport(report, request.rawBody));
 
+    // Values are bound in place (bindView): request and prepared outlive every statement below.
     writer_->prepare("INSERT OR IGNORE INTO reports (agent_id, report_id, received_at, observed_at, sha256, body, "
                      "encoding) VALUES (?,?,?,?,?,?,?)")
-        .bind(1, request.agentId).bind(2, report.reportId).bind(3, request.receivedAt).bind(4, observedAt)
-        .bind(5, prepared.bodySha256).bindBlob(6, prepared.storedBody).bind(7, kBodyZstd).run();
+        .bindView(1, request.agentId).bindView(2, report.reportId).bind(3, request.receivedAt).bind(4, observedAt)
+        .bindView(5, prepared.bodySha256).bindBlobView(6, prepared.storedBody).bindView(7, kBodyZstd).run();
     if (writer_->changes() == 0) return IngestOutcome::Duplicate;
     evidence_sql::append(*writer_, request.agentId, report.reportId, request.receivedAt, prepared.reportSha256);
 
     auto agentQuery = writer_->prepare("SELECT last_seen, last_results_digest FROM agents WHERE id = ?");
-    agentQuery.bind(1, request.agentId);
+    agentQuery.bindView(1, request.agentId);
     std::optional<std::int64_t> lastSeen;
     std::string lastDigest;
     if (agentQuery.step()) {
@@ -425,15 +426,15 @@ class SqliteStore final : public Store {
 
     writer_->prepare("UPDATE agents SET last_seen = ?, hostname = ?, os_id = ?, os_version = ?, os_name = ?, "
                      "kernel = ?, agent_version = ?, last_results_digest = ? WHERE id = ?")
-        .bind(1, observedAt).bind(2, report.host.hostname).bind(3, report.host.os.id).bind(4, report.host.os.version)
-        .bind(5, report.host.os.prettyName).bind(6, report.host.kernel).bind(7, report.agentVersion)
-        .bind(8, reportDigest).bind(9, request.agentId).run();
+        .bind(1, observedAt).bindView(2, report.host.hostname).bindView(3, report.host.os.id).bindView(4, report.host.os.version)
+        .bindView(5, report.host.os.prettyName).bindView(6, report.host.kernel).bindView(7, report.agentVersion)
+        .bindView(8, reportDigest).bindView(9, request.agentId).run();
     // Unchanged results cost a heartbeat, not a row per check.
     if (reportDigest == lastDigest) return IngestOutcome::Stored;
 
     std::map<std::string, std::string, std::less<>> previous;
     auto current = writer_->prepare("SELECT check_id, digest FROM current_results WHERE agent_id = ?");
-    current.bind(1, request.agentId);
+    current.bindView(1, request.agentId);
     while (current.step()) previous.emplace(current.columnText(0), current.columnText(1));
 
     for (std::size_t i = 0; i < report.results.size(); ++i) {
@@ -448,13 +449,13 @@ class SqliteStore final : public Store {
                        "severity = excluded.severity, message = excluded.message, remediation = excluded.remediation, "
                        "evidence = excluded.evidence, digest = excluded.digest, since = excluded.since, "
                        "report_id = excluded.report_id")
-          .bind(1, request.agentId).bind(2, r.check).bind(3, r.title).bind(4, toString(r.status))
-          .bind(5, toString(r.severity)).bind(6, r.message).bind(7, r.remediation).bind(8, evidence[i])
-          .bind(9, digests[i]).bind(10, observedAt).bind(11, report.reportId).run();
+          .bindView(1, request.agentId).bindView(2, r.check).bindView(3, r.title).bindView(4, toString(r.status))
+          .bindView(5, toString(r.severity)).bindView(6, r.message).bindView(7, r.remediation).bindView(8, evidence[i])
+          .bindView(9, digests[i]).bind(10, observedAt).bindView(11, report.reportId).run();
       writer_->prepare("INSERT INTO result_changes (agent_id, check_id, status, severity, evidence, changed_at, report_id) "
                        "VALUES (?,?,?,?,?,?,?)")
-          .bind(1, request.agentId).bind(2, r.check).bind(3, toString(r.status)).bind(4, toString(r.severity))
-          .bind(5, evidence[i]).bind(6, observedAt).bind(7, report.reportId).run();
+          .bindView(1, request.agentId).bindView(2, r.check).bindView(3, toString(r.status)).bindView(4, toString(r.severity))
+          .bindView(5, evidence[i]).bind(6, observedAt).bindView(7, report.reportId).run();
     }
     // Checks the host no longer reports (disabled, removed) leave the current state.
     for (const auto& [checkId, digest] : previous) {
