@@ -98,7 +98,8 @@ NetworkCost networkCost(const std::vector<std::string>& bodies) {
     auto received = readReceivedReport(body);
     const auto t1 = Clock::now();
     if (!received) throw std::runtime_error("report refused: " + received.error());
-    const auto prepared = prepareReport(received->report, body, std::move(received->canonicalSha256));
+    const auto prepared =
+        prepareReport(received->report, body, std::move(received->canonicalSha256), received->bodyIsCanonical);
     const auto t2 = Clock::now();
     const auto document = parseJson(body);
     const auto report = reportFromJson(*document);
@@ -120,7 +121,8 @@ std::vector<IngestRequest> requestsFor(const std::vector<std::string>& bodies, c
   const auto now = unixNow();
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     auto received = readReceivedReport(bodies[i]);
-    auto prepared = prepareReport(received->report, bodies[i], std::move(received->canonicalSha256));
+    auto prepared =
+        prepareReport(received->report, bodies[i], std::move(received->canonicalSha256), received->bodyIsCanonical);
     out.push_back({agentIds[i], std::move(received->report), std::string(), now, std::move(prepared)});  // as the API does
   }
   return out;

@@ -224,7 +224,8 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   const std::string reportId = report.reportId;
   const std::uint64_t dropped = report.droppedReports;
   // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.
-  auto prepared = prepareReport(report, request.body, std::move(received->canonicalSha256));
+  auto prepared = prepareReport(report, request.body, std::move(received->canonicalSha256),
+                                received->bodyIsCanonical);
   // The body travels compressed inside `prepared`: a queued report does not also hold the bytes received.
   IngestRequest ingest{agent->id, std::move(report), std::string(), clock_(), std::move(prepared)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {

@@ -32,10 +32,12 @@ std::string resultDigest(const CheckResult& r, const std::string& evidence) {
 
 }  // namespace
 
-PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256) {
+PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256,
+                             bool bodyIsCanonical) {
   PreparedReport p;
-  p.reportSha256 = canonicalSha256.empty() ? evidenceReportSha256(rawBody) : std::move(canonicalSha256);
-  p.bodySha256 = sha256Hex(rawBody);
+  const bool canonicalKnown = !canonicalSha256.empty();
+  p.reportSha256 = canonicalKnown ? std::move(canonicalSha256) : evidenceReportSha256(rawBody);
+  p.bodySha256 = canonicalKnown && bodyIsCanonical ? p.reportSha256 : sha256Hex(rawBody);
   p.storedBody = compressBody(rawBody);
   const auto& results = report.results;
   p.evidence.reserve(results.size());

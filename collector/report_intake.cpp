@@ -8,7 +8,6 @@
 
 #include <simdjson.h>
 
-#include "collector/evidence_log.hpp"
 #include "common/digest.hpp"
 #include "common/report_reader.hpp"
 
@@ -165,7 +164,7 @@ std::optional<Result<ReceivedReport>> readWithSimdjson(std::string_view body, in
   }
   auto report = report_reader::readReport(SimdNode(root));
   if (!report) return Result<ReceivedReport>(makeError(report.error()));
-  return Result<ReceivedReport>(ReceivedReport{std::move(*report), sha256Hex(canonical)});
+  return Result<ReceivedReport>(ReceivedReport{std::move(*report), sha256Hex(canonical), canonical == body});
 }
 
 Result<ReceivedReport> readWithNlohmann(std::string_view body, int maxDepth) {
@@ -173,7 +172,8 @@ Result<ReceivedReport> readWithNlohmann(std::string_view body, int maxDepth) {
   if (!document) return makeError(document.error());
   auto report = reportFromJson(*document);
   if (!report) return makeError(report.error());
-  return ReceivedReport{std::move(*report), canonicalReportSha256(*document)};
+  const auto canonical = canonicalDump(*document);
+  return ReceivedReport{std::move(*report), sha256Hex(canonical), canonical == body};
 }
 
 }  // namespace

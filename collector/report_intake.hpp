@@ -13,6 +13,7 @@ namespace annexa::collector {
 struct ReceivedReport {
   Report report;
   std::string canonicalSha256;  // SHA-256 of canonicalDump(document): what evidenceReportSha256(body) computes
+  bool bodyIsCanonical = false;  // the body is byte for byte that canonical text (agents send it so)
 };
 
 // simdjson reads the common case at several times nlohmann's speed. nlohmann reads what only it can render

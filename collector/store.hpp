@@ -111,8 +111,10 @@ struct IngestRequest {
 };
 
 // `canonicalSha256`: canonicalReportSha256 of the document the caller already parsed; when empty, rawBody is
-// parsed again to compute it.
-PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256 = {});
+// parsed again to compute it. `bodyIsCanonical`: rawBody is byte for byte the canonical text (as agents send it),
+// so its hash is the same and is not computed twice.
+PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256 = {},
+                             bool bodyIsCanonical = false);
 
 enum class IngestOutcome { Stored, Duplicate };
 

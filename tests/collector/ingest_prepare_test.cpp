@@ -46,6 +46,11 @@ TEST(PrepareReport, HashesTheBodyAndTheCanonicalReport) {
   EXPECT_EQ(prepared.bodySha256, sha256Hex(pretty));
   EXPECT_EQ(prepared.reportSha256, sha256Hex(nlohmann::json::parse(pretty).dump()));
   EXPECT_EQ(prepareReport(report, pretty, "given").reportSha256, "given");
+  // A body that is its own canonical text (as agents send it) is hashed once, for both.
+  const auto compact = toJson(report).dump();
+  const auto once = prepareReport(report, compact, sha256Hex(compact), /*bodyIsCanonical=*/true);
+  EXPECT_EQ(once.bodySha256, sha256Hex(compact));
+  EXPECT_EQ(once.reportSha256, once.bodySha256);
 }
 
 TEST(PrepareReport, ResultsDigestFollowsStatusAndEvidenceNotMessages) {

@@ -94,6 +94,19 @@ TEST(ReportIntakeTest, AnAgentsReportReadsAsNlohmannReadsIt) {
   expectSameReading(body);
 }
 
+TEST(ReportIntakeTest, SaysWhetherTheBodyIsItsOwnCanonicalText) {
+  const auto compact = readReceivedReport(sampleBody());
+  ASSERT_TRUE(compact);
+  EXPECT_TRUE(compact->bodyIsCanonical);  // as agents send it: then the body's hash is the canonical one
+  const auto pretty = readReceivedReport(nlohmann::json::parse(sampleBody()).dump(2));
+  ASSERT_TRUE(pretty);
+  EXPECT_FALSE(pretty->bodyIsCanonical);
+  const auto withFloat = readReceivedReport(edited(sampleBody(), "\"duration_ms\":42", "\"duration_ms\":4.5"));
+  ASSERT_TRUE(withFloat);  // read by nlohmann, which answers the same question
+  EXPECT_TRUE(withFloat->bodyIsCanonical);
+  EXPECT_FALSE(readReceivedReport(edited(sampleBody(), "\"duration_ms\":42", "\"duration_ms\":4.50"))->bodyIsCanonical);
+}
+
 TEST(ReportIntakeTest, ALargeBodyReadsTheSameOnItsOwnParser) {
   auto report = sampleReport();
   const auto one = report.results.front();
