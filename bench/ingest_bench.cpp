@@ -16,6 +16,7 @@
 
 #include "bench/bench_args.hpp"
 #include "bench/collector_load.hpp"
+#include "collector/body_codec.hpp"
 #include "collector/evidence_log.hpp"
 #include "collector/report_intake.hpp"
 #include "collector/store.hpp"
@@ -116,13 +117,14 @@ NetworkCost networkCost(const std::vector<std::string>& bodies) {
 }
 
 // What the writer is handed: typed and prepared requests (not timed).
-std::vector<IngestRequest> requestsFor(const std::vector<std::string>& bodies, const std::vector<std::string>& agentIds) {
+std::vector<IngestRequest> requestsFor(const std::vector<std::string>& bodies, const std::vector<std::string>& agentIds,
+                                       const BodyDictionary* dictionary = nullptr) {
   std::vector<IngestRequest> out;
   const auto now = unixNow();
   for (std::size_t i = 0; i < bodies.size(); ++i) {
     auto received = readReceivedReport(bodies[i]);
-    auto prepared =
-        prepareReport(received->report, bodies[i], std::move(received->canonicalSha256), received->bodyIsCanonical);
+    auto prepared = prepareReport(received->report, bodies[i], std::move(received->canonicalSha256),
+                                  received->bodyIsCanonical, dictionary);
     out.push_back({agentIds[i], std::move(received->report), std::string(), now, std::move(prepared)});  // as the API does
   }
   return out;
@@ -200,6 +202,28 @@ int main(int argc, char** argv) {
     const auto heartbeatCost = storeAll(*store, heartbeatRequests, options.batch);
     std::printf("  writer, heartbeat reports: %.1f us/report (%.0f reports/s), of which CPU %.1f us\n",
                 heartbeatCost.wallUs, 1e6 / heartbeatCost.wallUs, heartbeatCost.cpuUs);
+    // What the server does once enough reports are stored (Api::maintain): a dictionary from the latest bodies.
+    const auto trainStart = Clock::now();
+    const bool trained = store->trainBodyDictionary(unixNow());
+    const double trainMs = std::chrono::duration<double, std::milli>(Clock::now() - trainStart).count();
+    if (const auto dictionary = store->bodyDictionary(); trained && dictionary) {
+      auto again = heartbeats;
+      for (int n = 0; n < options.reports; ++n) again[static_cast<std::size_t>(n)] = heartbeatOf(changed[static_cast<std::size_t>(n)], options.reports + n);
+      const auto plain = requestsFor(again, agentIds);
+      auto compact = requestsFor(again, agentIds, dictionary.get());
+      double plainBytes = 0, compactBytes = 0;
+      for (std::size_t i = 0; i < compact.size(); ++i) {
+        plainBytes += static_cast<double>(plain[i].prepared->storedBody.size());
+        compactBytes += static_cast<double>(compact[i].prepared->storedBody.size());
+      }
+      std::printf("  body dictionary: trained in %.0f ms; a stored body %.2f KB -> %.2f KB\n", trainMs,
+                  plainBytes / options.reports / 1024, compactBytes / options.reports / 1024);
+      const auto compactCost = storeAll(*store, compact, options.batch);
+      std::printf("  writer, heartbeats with the dictionary: %.1f us/report, of which CPU %.1f us\n",
+                  compactCost.wallUs, compactCost.cpuUs);
+    } else {
+      std::printf("  body dictionary: not trained (%.0f ms)\n", trainMs);
+    }
     std::printf("  stored reports: %lld, database %.0f MB\n", static_cast<long long>(store->reportCount()),
                 static_cast<double>(fs::file_size(dir / "collector.db")) / 1e6);
   } catch (const std::exception& e) {

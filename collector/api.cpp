@@ -224,8 +224,9 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   const std::string reportId = report.reportId;
   const std::uint64_t dropped = report.droppedReports;
   // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.
+  const auto dictionary = store_.bodyDictionary();
   auto prepared = prepareReport(report, request.body, std::move(received->canonicalSha256),
-                                received->bodyIsCanonical);
+                                received->bodyIsCanonical, dictionary.get());
   // The body travels compressed inside `prepared`: a queued report does not also hold the bytes received.
   IngestRequest ingest{agent->id, std::move(report), std::string(), clock_(), std::move(prepared)};
   const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
@@ -369,6 +370,8 @@ void Api::maintain() {
   const auto current = posture();
   store_.saveDailyPosture(dailyPostureRows(current, formatRfc3339(now).substr(0, 10)));
   if (isms_) isms_->service().maintain(now);  // closed non-conformities whose checks fail again reopen
+  // Once per database: a dictionary trained on the fleet's own reports shrinks every later body about five-fold.
+  if (!store_.bodyDictionary()) store_.trainBodyDictionary(now);
   if (now - lastPurge_ >= 3600) {
     store_.purgeReportsBefore(now - options_.retentionDays * 86400);
     lastPurge_ = now;

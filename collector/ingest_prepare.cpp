@@ -33,12 +33,12 @@ std::string resultDigest(const CheckResult& r, const std::string& evidence) {
 }  // namespace
 
 PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256,
-                             bool bodyIsCanonical) {
+                             bool bodyIsCanonical, const BodyDictionary* dictionary) {
   PreparedReport p;
   const bool canonicalKnown = !canonicalSha256.empty();
   p.reportSha256 = canonicalKnown ? std::move(canonicalSha256) : evidenceReportSha256(rawBody);
   p.bodySha256 = canonicalKnown && bodyIsCanonical ? p.reportSha256 : sha256Hex(rawBody);
-  p.storedBody = compressBody(rawBody);
+  p.storedBody = compressBody(rawBody, dictionary);
   const auto& results = report.results;
   p.evidence.reserve(results.size());
   p.digests.reserve(results.size());

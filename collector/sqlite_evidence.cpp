@@ -55,7 +55,7 @@ std::optional<EvidenceEntry> head(Database& db) {
   return entry;
 }
 
-std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int limit) {
+std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int limit, const rows::DictionaryLookup& dictionaries) {
   auto q = db.prepare(
       "SELECT e.seq, e.agent_id, e.report_id, e.received_at, e.report_sha256, e.prev_hash, e.entry_hash, "
       "r.report_id IS NOT NULL, r.body IS NULL, r.body, r.encoding FROM evidence_log e "
@@ -67,7 +67,7 @@ std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int lim
     EvidenceRecord record{readEntry(q), EvidenceBody::Missing, {}, {}};
     if (q.columnInt(7) != 0) record.body = q.columnInt(8) != 0 ? EvidenceBody::Purged : EvidenceBody::Present;
     if (record.body == EvidenceBody::Present) {
-      auto body = rows::readBody(q, 9, 10);
+      auto body = rows::readBody(q, 9, 10, dictionaries);
       if (body) record.bodyBytes = std::move(*body);
       else record.bodyDamage = body.error();
     }

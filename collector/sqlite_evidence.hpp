@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collector/sqlite.hpp"
+#include "collector/sqlite_rows.hpp"
 #include "collector/store.hpp"
 
 namespace annexa::collector::evidence_sql {
@@ -17,7 +18,7 @@ void append(Database& writer, const std::string& agentId, const std::string& rep
             const std::string& reportSha256);
 
 std::optional<EvidenceEntry> head(Database& db);
-std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int limit);
+std::vector<EvidenceRecord> records(Database& db, std::int64_t afterSeq, int limit, const rows::DictionaryLookup& dictionaries);
 std::vector<EvidenceEntry> entriesReceived(Database& db, std::int64_t from, std::int64_t to);
 std::optional<EvidenceRange> rangeReceived(Database& db, std::int64_t from, std::int64_t to);
 

@@ -28,12 +28,14 @@ AgentRecord readAgent(const Statement& s) {
   return a;
 }
 
-Result<std::string> readBody(const Statement& s, int bodyColumn, int encodingColumn) {
+Result<std::string> readBody(const Statement& s, int bodyColumn, int encodingColumn, const DictionaryLookup& dictionaries) {
   auto stored = s.columnText(bodyColumn);
   if (s.columnText(encodingColumn) != kBodyZstd) return stored;
   // Bodies are at most the server's body limit (1 MiB by default); anything far larger is not one of ours.
   constexpr std::size_t kMaxBody = 256u << 20;
-  return decompressBody(stored, kMaxBody);
+  const auto id = bodyDictionaryId(stored);
+  const auto dictionary = id != 0 ? dictionaries(id) : nullptr;
+  return decompressBody(stored, kMaxBody, dictionary.get());
 }
 
 StatusRow readStatusRow(const Statement& s) {

@@ -2,10 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
 #include "collector/store.hpp"
 #include "common/result.hpp"
@@ -23,9 +26,12 @@ AgentRecord readAgent(const Statement& s);
 // agent_id, check_id, status, severity, at
 StatusRow readStatusRow(const Statement& s);
 
+// The dictionary with a given id (body_dictionaries), or null when there is none.
+using DictionaryLookup = std::function<std::shared_ptr<const BodyDictionary>(std::uint32_t id)>;
+
 // A report body as received, from its stored bytes and encoding columns (collector/body_codec.hpp). An error
-// when a compressed body does not decompress: the row is damaged or was edited.
-Result<std::string> readBody(const Statement& s, int bodyColumn, int encodingColumn);
+// when a compressed body does not decompress: the row is damaged or was edited, or its dictionary is missing.
+Result<std::string> readBody(const Statement& s, int bodyColumn, int encodingColumn, const DictionaryLookup& dictionaries);
 
 // agent_id, check_id, title, status, severity, message, remediation, evidence, since, report_id; resets `q`.
 std::vector<StoredResult> readResults(Statement& q);

@@ -147,6 +147,15 @@ CREATE INDEX reports_agent_observed ON reports (agent_id, observed_at);
 -- The fleet-wide reads (posture, per-host counts) scan this instead of rows that carry evidence and messages.
 CREATE INDEX current_results_status ON current_results (agent_id, status, severity, since);
 )sql",
+    // 4: zstd dictionaries trained on the fleet's own reports (collector/body_codec.hpp). A compressed body names
+    // its dictionary by id inside its frame, so reports keep their 'zstd' encoding.
+    R"sql(
+CREATE TABLE body_dictionaries (
+  id INTEGER PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  dictionary BLOB NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 

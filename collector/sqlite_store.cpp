@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
     writer_->countWalFramesInsteadOfAutocheckpoint();
     // Once the log restarts from its beginning, a file grown past twice the checkpoint size is cut back to it.
     writer_->exec("PRAGMA journal_size_limit = " + std::to_string(std::int64_t{tuning_.walCheckpointFrames} * 8192));
+    loadNewestDictionary();
     checkpointer_ = std::thread([this] { checkpointLoop(); });
   }
 
@@ -249,10 +250,45 @@ class SqliteStore final : public Store {
         "SELECT body, encoding FROM reports WHERE agent_id = ? AND report_id = ? AND body IS NOT NULL");
     q.bind(1, agentId).bind(2, reportId);
     if (!q.step()) return std::nullopt;
-    auto body = rows::readBody(q, 0, 1);
+    auto body = rows::readBody(q, 0, 1, dictionaryLookup());
     q.reset();
     if (!body) throw SqliteError("report " + reportId + " of agent " + agentId + ": " + body.error());
     return std::move(*body);
+  }
+
+  std::shared_ptr<const BodyDictionary> bodyDictionary() override {
+    std::lock_guard lock(dictionariesMutex_);
+    return current_;
+  }
+
+  bool trainBodyDictionary(std::int64_t now) override {
+    if (bodyDictionary()) return false;
+    std::vector<std::string> samples;
+    {
+      auto reader = acquireReader();
+      auto newest = reader->prepare("SELECT max(id) FROM reports");  // the rowid: no count over every report
+      const std::int64_t stored = newest.step() ? newest.columnInt(0) : 0;
+      newest.reset();  // a statement left open would hold this pooled reader's snapshot in the past
+      if (stored < tuning_.dictionaryAfterReports) return false;
+      auto q = reader->prepare("SELECT body, encoding FROM reports WHERE body IS NOT NULL ORDER BY id DESC LIMIT ?");
+      q.bind(1, tuning_.dictionarySamples);
+      while (q.step())
+        if (auto body = rows::readBody(q, 0, 1, dictionaryLookup())) samples.push_back(std::move(*body));
+    }
+    auto bytes = BodyDictionary::train(samples);
+    if (!bytes) return false;
+    auto dictionary = BodyDictionary::load(std::move(*bytes));
+    if (!dictionary) return false;
+    {
+      std::lock_guard lock(writerMutex_);
+      writer_->prepare("INSERT OR IGNORE INTO body_dictionaries (id, created_at, dictionary) VALUES (?,?,?)")
+          .bind(1, std::int64_t{(*dictionary)->id()}).bind(2, now).bindBlob(3, (*dictionary)->bytes()).run();
+      if (writer_->changes() == 0) return false;  // an id already in use: keep compressing without
+    }
+    std::lock_guard lock(dictionariesMutex_);
+    dictionaries_[(*dictionary)->id()] = *dictionary;
+    current_ = *dictionary;
+    return true;
   }
 
   std::int64_t purgeReportsBefore(std::int64_t cutoff) override {
@@ -264,7 +300,7 @@ class SqliteStore final : public Store {
 
   std::optional<EvidenceEntry> evidenceHead() override { return evidence_sql::head(*acquireReader()); }
   std::vector<EvidenceRecord> evidenceRecords(std::int64_t afterSeq, int limit) override {
-    return evidence_sql::records(*acquireReader(), afterSeq, limit);
+    return evidence_sql::records(*acquireReader(), afterSeq, limit, dictionaryLookup());
   }
   std::vector<EvidenceEntry> evidenceEntries(std::int64_t from, std::int64_t to) override {
     return evidence_sql::entriesReceived(*acquireReader(), from, to);
@@ -317,6 +353,37 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Dictionaries never change once stored: each is read from the database once, then kept.
+  std::shared_ptr<const BodyDictionary> dictionaryById(std::uint32_t id) {
+    {
+      std::lock_guard lock(dictionariesMutex_);
+      if (const auto found = dictionaries_.find(id); found != dictionaries_.end()) return found->second;
+    }
+    auto reader = acquireReader();
+    auto q = reader->prepare("SELECT dictionary FROM body_dictionaries WHERE id = ?");
+    q.bind(1, std::int64_t{id});
+    if (!q.step()) return nullptr;
+    auto dictionary = BodyDictionary::load(q.columnText(0));
+    q.reset();
+    if (!dictionary) return nullptr;
+    std::lock_guard lock(dictionariesMutex_);
+    return dictionaries_.emplace(id, std::move(*dictionary)).first->second;
+  }
+
+  rows::DictionaryLookup dictionaryLookup() {
+    return [this](std::uint32_t id) { return dictionaryById(id); };
+  }
+
+  void loadNewestDictionary() {
+    auto q = writer_->prepare("SELECT id FROM body_dictionaries ORDER BY created_at DESC, id DESC LIMIT 1");
+    if (!q.step()) return;
+    const auto id = static_cast<std::uint32_t>(q.columnInt(0));
+    q.reset();
+    auto dictionary = dictionaryById(id);
+    std::lock_guard lock(dictionariesMutex_);
+    current_ = std::move(dictionary);
+  }
+
   // The checkpointer's PASSIVE runs never finish beside a writer that never pauses, and the log then grows
   // without bound (1.6 GB in 20 s of load, every append zero-filling new file blocks). A quarter of the way to
   // walCheckpointFrames the checkpointer thread is woken to copy what it can beside the writer; past it, the
@@ -490,6 +557,9 @@ class SqliteStore final : public Store {
 
   std::filesystem::path path_;
   const SqliteTuning tuning_;
+  std::mutex dictionariesMutex_;
+  std::map<std::uint32_t, std::shared_ptr<const BodyDictionary>> dictionaries_;
+  std::shared_ptr<const BodyDictionary> current_;  // what new bodies are compressed with
   std::mutex checkpointMutex_;
   std::condition_variable checkpointWake_;
   bool checkpointWanted_ = false;  // the writer's log is a quarter of the way to walCheckpointFrames

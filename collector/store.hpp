@@ -16,6 +16,8 @@
 
 namespace annexa::collector {
 
+class BodyDictionary;  // collector/body_codec.hpp
+
 struct AgentRecord {
   std::string id;  // UUID, the CN of its client certificate
   std::string hostname;
@@ -113,8 +115,9 @@ struct IngestRequest {
 // `canonicalSha256`: canonicalReportSha256 of the document the caller already parsed; when empty, rawBody is
 // parsed again to compute it. `bodyIsCanonical`: rawBody is byte for byte the canonical text (as agents send it),
 // so its hash is the same and is not computed twice.
+// `dictionary`: Store::bodyDictionary(), held by the caller for the call.
 PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256 = {},
-                             bool bodyIsCanonical = false);
+                             bool bodyIsCanonical = false, const BodyDictionary* dictionary = nullptr);
 
 enum class IngestOutcome { Stored, Duplicate };
 
@@ -204,6 +207,10 @@ class Store {
   virtual std::vector<StatusRow> changesBetween(std::int64_t from, std::int64_t to) = 0;
   virtual std::int64_t reportCount() = 0;
   virtual std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) = 0;
+  // The dictionary new bodies are compressed with; null until one is trained.
+  virtual std::shared_ptr<const BodyDictionary> bodyDictionary() = 0;
+  // Trains one from the latest bodies once enough reports are stored and none exists yet; true when it made one.
+  virtual bool trainBodyDictionary(std::int64_t now) = 0;
   // Deletes stored report bodies received before `cutoff`; returns how many.
   virtual std::int64_t purgeReportsBefore(std::int64_t cutoff) = 0;
 
@@ -236,6 +243,9 @@ class Store {
 struct SqliteTuning {
   // Past this many pages in the write-ahead log, the writer checkpoints between two batches (~32 MB).
   int walCheckpointFrames = 8192;
+  // A body dictionary is trained once this many reports are stored, from the latest `dictionarySamples` bodies.
+  std::int64_t dictionaryAfterReports = 2000;
+  int dictionarySamples = 500;
 };
 
 // Opens (creating and migrating when needed) the SQLite database: WAL, one writer, pooled readers.

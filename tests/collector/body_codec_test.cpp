@@ -2,8 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "collector/body_codec.hpp"
+#include "common/model.hpp"
+#include "tests/support/fixture.hpp"
 
 namespace annexa::collector {
 namespace {
@@ -43,6 +48,51 @@ TEST(BodyCodec, RefusesGarbageTruncationDamageAndOversize) {
   const auto tooBig = decompressBody(stored, body.size() - 1);
   ASSERT_FALSE(tooBig);
   EXPECT_NE(tooBig.error().find("would expand"), std::string::npos);
+}
+
+std::vector<std::string> fleetBodies(int from, int count) {
+  std::vector<std::string> out;
+  for (int i = from; i < from + count; ++i) out.push_back(toJson(test::fleetLikeReport(i)).dump());
+  return out;
+}
+
+TEST(BodyCodec, ADictionaryTrainedOnTheFleetShrinksLaterBodiesAndRoundTrips) {
+  const auto bytes = BodyDictionary::train(fleetBodies(0, 60));
+  ASSERT_TRUE(bytes);
+  const auto dictionary = BodyDictionary::load(*bytes);
+  ASSERT_TRUE(dictionary) << dictionary.error();
+  std::size_t plain = 0, withDictionary = 0;
+  for (const auto& body : fleetBodies(1000, 20)) {
+    const auto stored = compressBody(body, dictionary->get());
+    EXPECT_EQ(bodyDictionaryId(stored), (*dictionary)->id());
+    EXPECT_EQ(decompressBody(stored, body.size(), dictionary->get()).value(), body);
+    plain += compressBody(body).size();
+    withDictionary += stored.size();
+  }
+  EXPECT_LT(withDictionary * 2, plain) << "a dictionary should at least halve these bodies";
+  EXPECT_EQ(bodyDictionaryId(compressBody("{}")), 0u);  // without one, frames name none
+}
+
+TEST(BodyCodec, ABodyWithoutItsDictionaryIsAnErrorNotOtherBytes) {
+  const auto one = BodyDictionary::load(*BodyDictionary::train(fleetBodies(0, 60)));
+  const auto other = BodyDictionary::load(*BodyDictionary::train(fleetBodies(500, 60)));
+  ASSERT_TRUE(one && other);
+  ASSERT_NE((*one)->id(), (*other)->id());
+  const auto body = toJson(test::fleetLikeReport(7)).dump();
+  const auto stored = compressBody(body, one->get());
+  for (const BodyDictionary* wrong : {static_cast<const BodyDictionary*>(nullptr), other->get()}) {
+    const auto read = decompressBody(stored, body.size(), wrong);
+    ASSERT_FALSE(read);
+    EXPECT_NE(read.error().find("dictionary " + std::to_string((*one)->id())), std::string::npos) << read.error();
+  }
+  // A body stored without a dictionary reads with or without one.
+  EXPECT_EQ(decompressBody(compressBody(body), body.size(), one->get()).value(), body);
+}
+
+TEST(BodyCodec, TooLittleToLearnFromOrNotADictionaryAreRefused) {
+  EXPECT_FALSE(BodyDictionary::train({}));
+  EXPECT_FALSE(BodyDictionary::train({"{}", "{}"}));
+  EXPECT_FALSE(BodyDictionary::load("not a dictionary"));
 }
 
 }  // namespace

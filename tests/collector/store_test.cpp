@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
 #include "collector/sqlite_schema.hpp"
 #include "collector/store.hpp"
@@ -187,6 +188,62 @@ TEST_F(StoreTest, WriteAheadLogStaysBoundedUnderSustainedWrites) {
   store.reset();
   // Every page went through the log at least once: without checkpoints it would have held all of them.
   EXPECT_GT(std::filesystem::file_size(path), bound) << "the test wrote too little to tell";
+}
+
+TEST_F(StoreTest, TrainsABodyDictionaryOnceAndReadsEveryBodyBackAfterReopening) {
+  const auto path = dir_.path() / "dictionary.db";
+  SqliteTuning tuning;
+  tuning.dictionaryAfterReports = 40;
+  tuning.dictionarySamples = 40;
+  auto store = openSqliteStore(path, tuning);
+  AgentRecord agent;
+  agent.id = "agent-1";
+  agent.certSerial = "abc1";
+  store->addAgent(agent);
+  // As the API does: each body prepared (and compressed) with the store's current dictionary.
+  std::vector<std::pair<std::string, std::string>> stored;  // report id, body as received
+  const auto ingestReports = [&](int from, int count) {
+    for (int i = from; i < from + count; ++i) {
+      auto report = test::fleetLikeReport(i);
+      const auto body = toJson(report).dump();
+      const auto dictionary = store->bodyDictionary();
+      auto prepared = prepareReport(report, body, {}, false, dictionary.get());
+      ASSERT_EQ(store->ingest({{"agent-1", report, "", 1000 + i, std::move(prepared)}})[0], IngestOutcome::Stored);
+      stored.emplace_back(report.reportId, body);
+    }
+  };
+  ingestReports(0, 39);
+  EXPECT_FALSE(store->trainBodyDictionary(2000)) << "too few reports yet";
+  ingestReports(39, 1);
+  ASSERT_TRUE(store->trainBodyDictionary(2000));
+  const auto dictionary = store->bodyDictionary();
+  ASSERT_TRUE(dictionary);
+  EXPECT_FALSE(store->trainBodyDictionary(2001)) << "one dictionary per database";
+  ingestReports(40, 10);
+
+  store.reset();
+  store = openSqliteStore(path, tuning);
+  ASSERT_TRUE(store->bodyDictionary());
+  EXPECT_EQ(store->bodyDictionary()->id(), dictionary->id());
+  for (const auto& [reportId, body] : stored) EXPECT_EQ(store->rawReport("agent-1", reportId), body) << reportId;
+  for (const auto& record : store->evidenceRecords(0, 100)) {
+    EXPECT_EQ(record.body, EvidenceBody::Present);
+    EXPECT_TRUE(record.bodyDamage.empty()) << record.bodyDamage;
+  }
+  {
+    auto db = Database::open(path);
+    auto q = db->prepare("SELECT body FROM reports WHERE report_id = ?");
+    q.bind(1, stored.back().first);
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(bodyDictionaryId(q.columnText(0)), dictionary->id());  // later bodies really use it
+    q.reset();
+    db->exec("DELETE FROM body_dictionaries");
+  }
+  // Without its dictionary a body is reported damaged, never read as other bytes.
+  store.reset();
+  store = openSqliteStore(path, tuning);
+  EXPECT_THROW(store->rawReport("agent-1", stored.back().first), SqliteError);
+  EXPECT_EQ(store->rawReport("agent-1", stored.front().first), stored.front().second);  // from before the dictionary
 }
 
 TEST_F(StoreTest, DailyPostureUpserts) {

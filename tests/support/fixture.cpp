@@ -75,6 +75,30 @@ void FixtureRoot::setMtime(std::string_view path, std::int64_t unixSeconds) {
 
 void FixtureRoot::remove(std::string_view path) { fs::remove_all(hostPath(path)); }
 
+Report fleetLikeReport(int seed) {
+  static const char* const kAreas[] = {"ssh", "kernel", "auditd", "firewall", "accounts", "time", "disk", "updates"};
+  Report report;
+  report.reportId = "report-" + std::to_string(seed);
+  report.agentVersion = "0.1.0";
+  report.host = {"host-" + std::to_string(seed % 7), {"debian", "12", "Debian GNU/Linux 12 (bookworm)"}, "6.1.0-18-amd64", ""};
+  report.startedAt = "2026-11-01T10:00:00Z";
+  for (int i = 0; i < 50; ++i) {
+    const std::string area = kAreas[i % 8];
+    CheckResult r;
+    r.check = area + ".setting_" + std::to_string(i);
+    r.title = "The " + area + " setting number " + std::to_string(i) + " meets the hardening baseline";
+    r.status = (seed + i) % 5 == 0 ? CheckStatus::Fail : CheckStatus::Pass;
+    r.severity = static_cast<Severity>(i % 4);
+    r.controls = {"A.8." + std::to_string(i % 34 + 1)};
+    r.evidence = {{"/etc/" + area + "/" + area + ".conf", "setting_" + std::to_string(i) + " = " + std::to_string((seed * 31 + i) % 97),
+                   "setting_" + std::to_string(i) + " = 1"}};
+    r.message = r.status == CheckStatus::Pass ? "as expected" : "differs from the baseline";
+    r.remediation = "Set setting_" + std::to_string(i) + " in /etc/" + area + "/" + area + ".conf and reload the service.";
+    report.results.push_back(r);
+  }
+  return report;
+}
+
 CheckResult runCheckOn(const FixtureRoot& root, std::string_view checkId, const agent::AgentConfig& config,
                        std::int64_t now) {
   const auto* check = agent::CheckRegistry::instance().find(checkId);

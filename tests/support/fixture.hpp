@@ -41,6 +41,10 @@ class FixtureRoot {
   std::filesystem::path root_;
 };
 
+// A report like a fleet's: 50 results whose titles, remediation and sources repeat from host to host, and
+// whose observed values vary with `seed` (for compression and dictionary tests).
+Report fleetLikeReport(int seed);
+
 // Runs one registered check against the tree; `now` defaults to the real clock.
 CheckResult runCheckOn(const FixtureRoot& root, std::string_view checkId, const agent::AgentConfig& config = {},
                        std::int64_t now = 0);
