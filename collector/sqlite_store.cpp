@@ -1,6 +1,7 @@
 // SQLite implementation of Store. One writer connection (serialised by a mutex; the ingest queue is its main
 // user) and a small pool of reader connections, so API reads never wait for a write transaction (WAL).
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -269,7 +270,9 @@ class SqliteStore final : public Store {
       auto newest = reader->prepare("SELECT max(id) FROM reports");  // the rowid: no count over every report
       const std::int64_t stored = newest.step() ? newest.columnInt(0) : 0;
       newest.reset();  // a statement left open would hold this pooled reader's snapshot in the past
-      if (stored < tuning_.dictionaryAfterReports) return false;
+      if (stored < nextTrainingAt_) return false;
+      // Should zstd find too little to learn from, try again only after as many reports more.
+      nextTrainingAt_ = stored + tuning_.dictionaryAfterReports;
       auto q = reader->prepare("SELECT body, encoding FROM reports WHERE body IS NOT NULL ORDER BY id DESC LIMIT ?");
       q.bind(1, tuning_.dictionarySamples);
       while (q.step())
@@ -560,6 +563,7 @@ class SqliteStore final : public Store {
   std::mutex dictionariesMutex_;
   std::map<std::uint32_t, std::shared_ptr<const BodyDictionary>> dictionaries_;
   std::shared_ptr<const BodyDictionary> current_;  // what new bodies are compressed with
+  std::atomic<std::int64_t> nextTrainingAt_{tuning_.dictionaryAfterReports};  // reports stored (max rowid)
   std::mutex checkpointMutex_;
   std::condition_variable checkpointWake_;
   bool checkpointWanted_ = false;  // the writer's log is a quarter of the way to walCheckpointFrames
