@@ -314,17 +314,11 @@ FleetPosture Api::posture() {
   const auto now = clock_();
   const auto generation = ingestGeneration_.load();
   // Staleness moves with the clock, so even without new reports the posture is recomputed each minute.
-  // New reports trigger a recomputation, but at most one per ten times its cost: a small fleet sees
-  // every report at once, a fleet of 10,000 hosts spends at most a tenth of a core on posture.
-  const auto sinceLast = std::chrono::steady_clock::now() - postureComputedAt_;
-  const bool newReports = generation != postureGeneration_ && sinceLast >= 10 * postureCost_;
-  if (!posture_ || newReports || now - posture_->computedAt >= 60) {
-    const auto started = std::chrono::steady_clock::now();
-    posture_ = computePosture(catalog_, mapping_, store_.listAgents(), store_.currentStatuses(), now,
-                              isms_ ? isms_->service().acceptanceAt(now) : AcceptedFailure{});
-    postureGeneration_ = generation;
-    postureComputedAt_ = std::chrono::steady_clock::now();
-    postureCost_ = postureComputedAt_ - started;
+  if (!posture_ || posturePace_.followReports(generation, false) || now - posture_->computedAt >= 60) {
+    posturePace_.rebuild(generation, [&] {
+      posture_ = computePosture(catalog_, mapping_, store_.listAgents(), store_.currentStatuses(), now,
+                                isms_ ? isms_->service().acceptanceAt(now) : AcceptedFailure{});
+    });
   }
   return *posture_;
 }
@@ -333,21 +327,17 @@ std::shared_ptr<const Api::HostTable> Api::hostTable() {
   std::lock_guard lock(hostsMutex_);
   const auto ingest = ingestGeneration_.load();
   const auto agents = agentsGeneration_.load();
-  const auto sinceLast = std::chrono::steady_clock::now() - hostsBuiltAt_;
-  // A small fleet's table follows every report; a large one's at most once per ten times its cost, so a fleet
-  // of 10,000 hosts paged by dashboards spends at most a tenth of a core on it.
+  // A small fleet's table follows every report (it costs a few ms); a large one's is paced.
   const bool small = hosts_ && hosts_->agents.size() < kSmallFleet;
-  const bool newReports = ingest != hostsIngestGeneration_ && (small || sinceLast >= 10 * hostsCost_);
-  if (!hosts_ || agents != hostsAgentsGeneration_ || newReports || sinceLast >= std::chrono::minutes(1)) {
-    const auto started = std::chrono::steady_clock::now();
-    auto table = std::make_shared<HostTable>();
-    for (auto& c : store_.resultCountsByAgent()) table->counts[c.agentId] = std::move(c);
-    table->agents = store_.listAgents();
-    hosts_ = std::move(table);
-    hostsIngestGeneration_ = ingest;
+  if (!hosts_ || agents != hostsAgentsGeneration_ || hostsPace_.followReports(ingest, small) ||
+      hostsPace_.sinceBuilt() >= std::chrono::minutes(1)) {
+    hostsPace_.rebuild(ingest, [&] {
+      auto table = std::make_shared<HostTable>();
+      for (auto& c : store_.resultCountsByAgent()) table->counts[c.agentId] = std::move(c);
+      table->agents = store_.listAgents();
+      hosts_ = std::move(table);
+    });
     hostsAgentsGeneration_ = agents;
-    hostsBuiltAt_ = std::chrono::steady_clock::now();
-    hostsCost_ = hostsBuiltAt_ - started;
   }
   return hosts_;
 }

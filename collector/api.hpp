@@ -119,6 +119,25 @@ class Api {
     std::unordered_map<std::string, HostResultCounts> counts;
   };
   std::shared_ptr<const HostTable> hostTable();
+  // When a fleet-wide view read from the database follows new reports: at most once per ten times what its last
+  // build cost, so a fleet of 10,000 hosts spends at most a tenth of a core on it; a small fleet sees every report.
+  struct RebuildPace {
+    std::uint64_t ingestGeneration = 0;  // of the reports the view has seen
+    std::chrono::steady_clock::time_point builtAt{};
+    std::chrono::steady_clock::duration cost{};
+    std::chrono::steady_clock::duration sinceBuilt() const { return std::chrono::steady_clock::now() - builtAt; }
+    bool followReports(std::uint64_t generation, bool atOnce) const {
+      return generation != ingestGeneration && (atOnce || sinceBuilt() >= 10 * cost);
+    }
+    template <class Build>
+    void rebuild(std::uint64_t generation, Build&& build) {
+      const auto started = std::chrono::steady_clock::now();
+      build();
+      ingestGeneration = generation;
+      builtAt = std::chrono::steady_clock::now();
+      cost = builtAt - started;
+    }
+  };
   static constexpr std::size_t kSmallFleet = 1000;  // hosts: its table costs a few ms to rebuild
   ApiResponse hostDetail(const std::string& agentId, const std::map<std::string, std::string>& query);
   ApiResponse findings();
@@ -145,9 +164,7 @@ class Api {
   std::mutex postureMutex_;
   std::optional<FleetPosture> posture_;
   std::atomic<std::uint64_t> ingestGeneration_{0};
-  std::uint64_t postureGeneration_ = 0;
-  std::chrono::steady_clock::time_point postureComputedAt_{};
-  std::chrono::steady_clock::duration postureCost_{};
+  RebuildPace posturePace_;
   std::atomic<std::int64_t> lastPurge_{0};  // maintain() may also be called outside the server's timer
   std::atomic<std::int64_t> lastDailyPosture_{0};
   IsmsApi* isms_ = nullptr;
@@ -158,10 +175,8 @@ class Api {
   std::atomic<std::uint64_t> agentsGeneration_{0};
   std::mutex hostsMutex_;
   std::shared_ptr<const HostTable> hosts_;
-  std::uint64_t hostsIngestGeneration_ = 0;
   std::uint64_t hostsAgentsGeneration_ = 0;
-  std::chrono::steady_clock::time_point hostsBuiltAt_{};
-  std::chrono::steady_clock::duration hostsCost_{};
+  RebuildPace hostsPace_;
 };
 
 ApiResponse jsonError(int status, const std::string& message);
