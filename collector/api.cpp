@@ -361,7 +361,7 @@ void Api::maintain() {
   store_.saveDailyPosture(dailyPostureRows(current, formatRfc3339(now).substr(0, 10)));
   if (isms_) isms_->service().maintain(now);  // closed non-conformities whose checks fail again reopen
   // Once per database: a dictionary trained on the fleet's own reports shrinks every later body about five-fold.
-  if (!store_.bodyDictionary()) store_.trainBodyDictionary(now);
+  store_.trainBodyDictionary(now);  // does nothing once there is one
   if (now - lastPurge_ >= 3600) {
     store_.purgeReportsBefore(now - options_.retentionDays * 86400);
     lastPurge_ = now;

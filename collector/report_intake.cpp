@@ -77,8 +77,10 @@ bool appendField(std::string& out, std::string_view key, element value, bool fir
   return appendCanonical(out, value);
 }
 
-// Keys in byte order, as nlohmann's std::map holds them. Agents write them sorted, so the common case is one pass.
+// Keys in byte order, as nlohmann's std::map holds them. Agents write them sorted, so the fields are written as
+// they come; only an object found out of order is taken back and written again, sorted.
 bool appendObject(std::string& out, simdjson::dom::object object) {
+  const std::size_t start = out.size();
   out += '{';
   bool sorted = true;
   std::string_view previous;
@@ -88,16 +90,12 @@ bool appendObject(std::string& out, simdjson::dom::object object) {
       sorted = false;
       break;
     }
+    if (!appendField(out, field.key, field.value, first)) return false;
     previous = field.key;
     first = false;
   }
-  if (sorted) {
-    first = true;
-    for (const auto field : object) {
-      if (!appendField(out, field.key, field.value, first)) return false;
-      first = false;
-    }
-  } else {
+  if (!sorted) {
+    out.resize(start + 1);
     std::vector<simdjson::dom::key_value_pair> fields(object.begin(), object.end());
     std::sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
     // A repeated key: nlohmann keeps the last value, simdjson both; only nlohmann can say what the document is.

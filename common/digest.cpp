@@ -15,7 +15,7 @@ namespace {
 // cost more than hashing the ~50 short strings each received report needs.
 const EVP_MD* sha256Algorithm() {
   static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md(EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free);
-  if (!md) throw std::bad_alloc();
+  if (!md) throw std::runtime_error("OpenSSL has no SHA-256");
   return md.get();
 }
 
