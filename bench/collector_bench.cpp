@@ -1,6 +1,8 @@
 // Collector load generator: starts the real annexa-collector on 127.0.0.1, enrolls simulated agents (each with
-// its own key and certificate) and measures enrollment, keep-alive report throughput, fresh mTLS handshakes and
-// a 10,000-host ingest, with the collector's CPU time and RSS after each phase.
+// its own key and certificate) and measures enrollment, keep-alive report throughput (after a warm-up that lasts
+// until the collector has trained its body dictionary; once with three results changing in every report, once
+// with heartbeats), fresh mTLS handshakes and a 10,000-host ingest, with the collector's CPU time and RSS after
+// each phase.
 // Usage: annexa_collector_bench [--agents N] [--threads K] [--seconds D] [--reports R] [--hosts H]
 //                               [--collector PATH] [--keep] [--quick] [--pin]
 // --pin: the collector on the first half of the CPUs, the load generator on the rest (on 2 cores: one each), so
@@ -223,59 +225,119 @@ std::vector<EnrolledAgent> enrollAll(const ServerEndpoint& endpoint, const std::
   return agents;
 }
 
-void keepAlivePhase(const Options& o, const ServerEndpoint& endpoint, const std::vector<EnrolledAgent>& agents, pid_t collector) {
-  std::printf("\n== keep-alive throughput: %d threads, %zu agents, %d s%s ==\n", o.threads, agents.size(), o.seconds,
-              o.reportCap ? (", at most " + std::to_string(o.reportCap) + " reports").c_str() : "");
-  // One kept-alive client per agent, connected before the clock starts so the phase measures requests only.
+// The operator's client (the admin certificate `init` wrote), for /metrics and the fleet-wide reads.
+std::unique_ptr<HttpsClient> adminClient(const CollectorProcess& collector, const ServerEndpoint& endpoint, const std::string& caPem) {
+  const auto data = collector.data();
+  const auto cert = readTextFile(data / "operators" / "admin.crt"), key = readTextFile(data / "operators" / "admin.key");
+  if (!cert || !key) fail("cannot read the admin operator credentials in " + data.string());
+  return std::make_unique<HttpsClient>(endpoint, ClientTls{caPem, "", *cert, *key}, std::chrono::seconds(60));
+}
+
+// One kept-alive connection per agent and its report templates, rendered ahead.
+struct KeepAliveFleet {
+  // Eight variants per agent: three statuses flip between consecutive ones. Each send stamps a fresh report id.
+  static constexpr std::uint64_t kVariants = 8;
+  const std::vector<EnrolledAgent>& agents;
   std::vector<std::unique_ptr<HttpsClient>> clients;
-  for (const auto& a : agents) clients.push_back(std::make_unique<HttpsClient>(endpoint, a.tls, std::chrono::seconds(30)));
+  std::vector<std::vector<ReportTemplate>> templates;
+};
+
+KeepAliveFleet connectKeepAlive(const Options& o, const ServerEndpoint& endpoint, const std::vector<EnrolledAgent>& agents) {
+  KeepAliveFleet fleet{agents, {}, std::vector<std::vector<ReportTemplate>>(agents.size())};
+  // Connected before any clock starts, so the phases measure requests only.
+  for (const auto& a : agents) fleet.clients.push_back(std::make_unique<HttpsClient>(endpoint, a.tls, std::chrono::seconds(30)));
   const auto warm = runThreads(o.threads, [&](int t, ThreadTally& tally) {
-    for (std::size_t i = static_cast<std::size_t>(t); i < clients.size(); i += static_cast<std::size_t>(o.threads))
-      if (auto r = clients[i]->request("GET", "/healthz"); !r || r->status != 200) return tally.fail(r ? r->body : r.error());
+    for (std::size_t i = static_cast<std::size_t>(t); i < agents.size(); i += static_cast<std::size_t>(o.threads))
+      if (auto r = fleet.clients[i]->request("GET", "/healthz"); !r || r->status != 200) return tally.fail(r ? r->body : r.error());
   });
   requireNoErrors(warm, "connecting the keep-alive clients");
-  // Rendered ahead: eight variants per agent (three statuses flip between consecutive ones), each send stamps a
-  // fresh report id, so every report is new and differs from the host's previous one.
-  constexpr std::uint64_t kVariants = 8;
-  std::vector<std::vector<ReportTemplate>> templates(agents.size());
   for (std::size_t i = 0; i < agents.size(); ++i)
-    for (std::uint64_t v = 1; v <= kVariants; ++v) templates[i].emplace_back(agents[i], v);
-  const auto sampleBody = templates.front().front().body(0);
-  std::printf("  %-34s %zu bytes, 50 results\n", "report size", sampleBody.size());
+    for (std::uint64_t v = 1; v <= KeepAliveFleet::kVariants; ++v) fleet.templates[i].emplace_back(agents[i], v);
+  return fleet;
+}
 
+enum class ResultChurn { ThreeChangePerReport, Unchanged };
+
+struct Drive {
+  PhaseTally phase;
+  double stampMs = 0;  // client-side body stamping per report, shown so the bench's own share is visible
+};
+
+// Each thread drives its share of the agents round-robin until the deadline or `cap` reports in all.
+// `sequenceBase` keeps report ids unique across phases.
+Drive drive(const Options& o, KeepAliveFleet& fleet, ResultChurn churn, Clock::time_point deadline, std::size_t cap,
+            std::uint64_t sequenceBase) {
   std::atomic<std::size_t> sent{0};
-  const auto cap = o.reportCap ? o.reportCap : std::numeric_limits<std::size_t>::max();
-  const auto deadline = Clock::now() + std::chrono::seconds(o.seconds);
-  const auto cpu = markCpu(collector);
-  std::atomic<long long> buildMicros{0};  // client-side body stamping, shown so the bench's own share is visible
-  const auto phase = runThreads(o.threads, [&](int t, ThreadTally& tally) {
-    std::vector<std::size_t> mine;  // this thread's share of the agents, driven round-robin
+  std::atomic<long long> stampMicros{0};
+  const auto& agents = fleet.agents;
+  auto phase = runThreads(o.threads, [&](int t, ThreadTally& tally) {
+    std::vector<std::size_t> mine;
     for (std::size_t i = static_cast<std::size_t>(t); i < agents.size(); i += static_cast<std::size_t>(o.threads)) mine.push_back(i);
     tally.latenciesMs.reserve(100000);
     for (std::size_t round = 0; !mine.empty() && Clock::now() < deadline && round < 10000000; ++round) {
       const std::size_t i = mine[round % mine.size()];
       if (sent.fetch_add(1) >= cap) break;
       const auto built = Clock::now();
-      const std::uint64_t nth = round / mine.size();  // this agent's nth report: a different variant each time
-      const auto body = templates[i][nth % kVariants].body(round);
+      // The agent's nth report: the next variant (three results changed), or its last results again.
+      const std::uint64_t nth = round / mine.size();
+      const auto& variant = fleet.templates[i][churn == ResultChurn::Unchanged ? 0 : nth % KeepAliveFleet::kVariants];
+      const auto body = variant.body(sequenceBase + round);
       const auto start = Clock::now();
-      buildMicros += std::chrono::duration_cast<std::chrono::microseconds>(start - built).count();
-      if (auto ok = sendReport(*clients[i], body); !ok) return tally.fail(agents[i].agentId + ": " + ok.error());
+      stampMicros += std::chrono::duration_cast<std::chrono::microseconds>(start - built).count();
+      if (auto ok = sendReport(*fleet.clients[i], body); !ok) return tally.fail(agents[i].agentId + ": " + ok.error());
       tally.latenciesMs.push_back(millisSince(start));
     }
   });
+  const auto n = std::max<std::size_t>(phase.latenciesMs.size(), 1);
+  return {std::move(phase), static_cast<double>(stampMicros.load()) / 1000.0 / static_cast<double>(n)};
+}
+
+// Until the collector has trained its body dictionary (GET /metrics), so the measured phases see what a
+// collector sees from its first few thousand reports on: bodies compressed about five-fold, with the dictionary.
+void warmUpPhase(const Options& o, KeepAliveFleet& fleet, HttpsClient& admin) {
+  std::printf("\n== warm-up: keep-alive reports until the collector trains its body dictionary ==\n");
+  const auto started = Clock::now();
+  std::size_t reports = 0;
+  for (std::uint64_t round = 0; Clock::now() - started < std::chrono::seconds(120); ++round) {
+    const auto metrics = admin.request("GET", "/metrics");
+    if (!metrics || metrics->status != 200) fail("GET /metrics: " + (metrics ? metrics->body : metrics.error()));
+    const auto at = metrics->body.find("\nannexa_body_dictionary_id ");
+    if (at == std::string::npos) fail("GET /metrics has no annexa_body_dictionary_id");
+    if (metrics->body.compare(at, 29, "\nannexa_body_dictionary_id 0\n") != 0) {
+      std::printf("  %-34s %zu reports in %.1f s\n", "dictionary trained after", reports,
+                  std::chrono::duration<double>(Clock::now() - started).count());
+      return;
+    }
+    auto d = drive(o, fleet, ResultChurn::ThreeChangePerReport, Clock::now() + std::chrono::milliseconds(500),
+                   std::numeric_limits<std::size_t>::max(), 1'000'000'000ULL + round * 10'000'000ULL);
+    requireNoErrors(d.phase, "warm-up reports");
+    reports += d.phase.latenciesMs.size();
+  }
+  fail("the collector trained no body dictionary within 120 s of reports");
+}
+
+void keepAlivePhase(const Options& o, KeepAliveFleet& fleet, ResultChurn churn, std::uint64_t sequenceBase, pid_t collector) {
+  const bool changing = churn == ResultChurn::ThreeChangePerReport;
+  std::printf("\n== keep-alive throughput, %s: %d threads, %zu agents, %d s%s ==\n",
+              changing ? "3 of 50 results change in every report" : "heartbeats (results unchanged)", o.threads,
+              fleet.agents.size(), o.seconds, o.reportCap ? (", at most " + std::to_string(o.reportCap) + " reports").c_str() : "");
+  const auto sampleBody = fleet.templates.front().front().body(0);
+  std::printf("  %-34s %zu bytes, 50 results\n", "report size", sampleBody.size());
+  const auto cap = o.reportCap ? o.reportCap : std::numeric_limits<std::size_t>::max();
+  const auto cpu = markCpu(collector);
+  const auto [phase, stampMs] = drive(o, fleet, churn, Clock::now() + std::chrono::seconds(o.seconds), cap, sequenceBase);
   requireNoErrors(phase, "keep-alive reports");
   const auto n = phase.latenciesMs.size();
-  const double buildMs = static_cast<double>(buildMicros.load()) / 1000.0 / static_cast<double>(std::max<std::size_t>(n, 1));
   const double rate = static_cast<double>(n) / phase.wallSeconds;
   std::printf("  %-34s %zu in %.2f s = %.1f reports/s (%.1f MB/s of JSON)\n", "reports stored", n, phase.wallSeconds, rate,
               rate * static_cast<double>(sampleBody.size()) / 1e6);
-  printLatency(summarize(phase.latenciesMs));
+  const auto latency = summarize(phase.latenciesMs);
+  printLatency(latency);
   std::printf("  %-34s %zu\n", "errors", phase.errors);
-  std::printf("  %-34s %.3f ms/report (bench side)\n", "report body stamp", buildMs);
+  std::printf("  %-34s %.3f ms/report (bench side)\n", "report body stamp", stampMs);
   printCost(collector, cpu, phase.wallSeconds, n);
-  std::printf("RESULT keep-alive: %.1f reports/s, p50 %.2f ms, p99 %.2f ms, %zu errors\n", rate,
-              summarize(phase.latenciesMs).p50, summarize(phase.latenciesMs).p99, phase.errors);
+  std::printf("RESULT keep-alive%s: %.1f reports/s, p50 %.2f ms, p99 %.2f ms, %zu errors\n", changing ? "" : " heartbeats",
+              rate, latency.p50, latency.p99, phase.errors);
 }
 
 void handshakePhase(const Options& o, const ServerEndpoint& endpoint, const std::string& caPem,
@@ -334,13 +396,10 @@ void fleetPhase(const Options& o, const ServerEndpoint& endpoint, const std::str
   printCost(collector.pid(), cpu, phase.wallSeconds, s.count);
 
   // Operator view: every enrolled agent is listed, and the posture over the whole fleet answers.
-  const auto data = collector.data();
-  const auto cert = readTextFile(data / "operators" / "admin.crt"), key = readTextFile(data / "operators" / "admin.key");
-  if (!cert || !key) fail("cannot read the admin operator credentials in " + data.string());
-  HttpsClient admin(endpoint, ClientTls{caPem, "", *cert, *key}, std::chrono::seconds(60));
+  const auto admin = adminClient(collector, endpoint, caPem);
   auto timed = [&](const char* target) {
     const auto start = Clock::now();
-    auto r = admin.request("GET", target);
+    auto r = admin->request("GET", target);
     if (!r || r->status != 200) fail(std::string("GET ") + target + ": " + (r ? r->body : r.error()));
     std::printf("  %-34s %.1f ms (%zu bytes)\n", (std::string("GET ") + target).c_str(), millisSince(start), r->body.size());
     return nlohmann::json::parse(r->body);
@@ -396,7 +455,12 @@ int runBench(const Options& o) {
   const auto identities = makeIdentities(o.agents, o.threads);
   const auto agents = enrollAll(endpoint, *caPem, enrollToken, identities, 0, o.threads, collector.pid(), "enrollment");
 
-  keepAlivePhase(o, endpoint, agents, collector.pid());
+  {
+    auto fleet = connectKeepAlive(o, endpoint, agents);
+    warmUpPhase(o, fleet, *adminClient(collector, endpoint, *caPem));
+    keepAlivePhase(o, fleet, ResultChurn::ThreeChangePerReport, 0, collector.pid());
+    keepAlivePhase(o, fleet, ResultChurn::Unchanged, 500'000'000ULL, collector.pid());
+  }
   handshakePhase(o, endpoint, *caPem, agents, collector.pid());
   fleetPhase(o, endpoint, *caPem, enrollToken, o.agents, agents.size(), collector);
 

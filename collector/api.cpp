@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/body_codec.hpp"
 #include "collector/evidence_log.hpp"
 #include "collector/export_api.hpp"
 #include "collector/isms_api.hpp"
@@ -297,6 +298,7 @@ ApiResponse Api::revokeAgent(const std::string& agentId) {
 ApiResponse Api::metricsText() {
   Metrics::Gauges gauges;
   gauges.queueDepth = queue_.depth();
+  if (const auto dictionary = store_.bodyDictionary()) gauges.bodyDictionaryId = dictionary->id();
   const auto now = clock_();
   for (const auto& agent : store_.listAgents()) {
     if (agent.revokedAt) {
@@ -355,13 +357,14 @@ void Api::maintain() {
     reportingAgents_.clear();  // revocations made from the CLI (another process) apply to reports too
   }
   if (revocationsChanged) ++agentsGeneration_;  // and to the host list
+  // Once per database, at the first maintenance after enough reports are stored (a cheap check until then): a
+  // dictionary trained on the fleet's own reports shrinks every later body about five-fold.
+  store_.trainBodyDictionary(now);
   if (lastDailyPosture_ != 0 && now - lastDailyPosture_ < 60) return;
   lastDailyPosture_ = now;
   const auto current = posture();
   store_.saveDailyPosture(dailyPostureRows(current, formatRfc3339(now).substr(0, 10)));
   if (isms_) isms_->service().maintain(now);  // closed non-conformities whose checks fail again reopen
-  // Once per database: a dictionary trained on the fleet's own reports shrinks every later body about five-fold.
-  store_.trainBodyDictionary(now);  // does nothing once there is one
   if (now - lastPurge_ >= 3600) {
     store_.purgeReportsBefore(now - options_.retentionDays * 86400);
     lastPurge_ = now;

@@ -55,7 +55,9 @@ std::string Metrics::render(const Gauges& gauges) const {
       << "# HELP annexa_agents Agents by state.\n# TYPE annexa_agents gauge\n"
       << "annexa_agents{state=\"enrolled\"} " << gauges.agentsEnrolled << "\n"
       << "annexa_agents{state=\"stale\"} " << gauges.agentsStale << "\n"
-      << "annexa_agents{state=\"revoked\"} " << gauges.agentsRevoked << "\n";
+      << "annexa_agents{state=\"revoked\"} " << gauges.agentsRevoked << "\n"
+      << "# HELP annexa_body_dictionary_id The zstd dictionary new report bodies are compressed with (0: none yet).\n"
+      << "# TYPE annexa_body_dictionary_id gauge\nannexa_body_dictionary_id " << gauges.bodyDictionaryId << "\n";
   return out.str();
 }
 

@@ -25,6 +25,7 @@ class Metrics {
     int agentsEnrolled = 0;
     int agentsStale = 0;
     int agentsRevoked = 0;
+    std::uint32_t bodyDictionaryId = 0;  // what new report bodies are compressed with; 0 before there is one
   };
   std::string render(const Gauges& gauges) const;
 

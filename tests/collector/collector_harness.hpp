@@ -102,11 +102,12 @@ class InProcessCollector {
     return options;
   }
 
-  explicit InProcessCollector(collector::ServerOptions options = fastOptions()) : data_{root_.path() / "data"} {
+  explicit InProcessCollector(collector::ServerOptions options = fastOptions(), collector::SqliteTuning tuning = {})
+      : data_{root_.path() / "data"} {
     auto init = collector::initDataDir(data_, {});
     if (!init) throw std::runtime_error(init.error());
     caFingerprint_ = init->caFingerprint;
-    store_ = collector::openSqliteStore(data_.database());
+    store_ = collector::openSqliteStore(data_.database(), tuning);
     auto ca = collector::loadCertificateAuthority(data_);
     if (!ca) throw std::runtime_error(ca.error());
     ca_ = std::move(*ca);

@@ -4,8 +4,10 @@
 #include <future>
 
 #include "agent/transport.hpp"
+#include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
 #include "tests/collector/collector_harness.hpp"
+#include "tests/support/fixture.hpp"
 
 namespace annexa::collector {
 namespace {
@@ -331,6 +333,36 @@ TEST(ServerShutdown, GracefulStopFinishesInFlightRequests) {
   }
   EXPECT_TRUE(collector.stopped());
   EXPECT_EQ(collector.store().reportCount(), 2);
+}
+
+TEST(ServerMaintenance, TrainsTheBodyDictionaryAtTheFirstMaintenanceWithEnoughReports) {
+  auto options = InProcessCollector::fastOptions();
+  options.maintenanceInterval = std::chrono::hours(1);  // maintain() only when the test calls it
+  SqliteTuning tuning;
+  tuning.dictionaryAfterReports = 40;
+  tuning.dictionarySamples = 40;
+  InProcessCollector collector(options, tuning);
+  const auto agent = collector.enrollOrThrow();
+  auto client = collector.client(agent.tls);
+  auto admin = collector.client(collector.admin());
+  const auto metricsShow = [&](const std::string& dictionaryId) {
+    auto response = admin->request("GET", "/metrics");
+    return response.ok() && response->body.find("\nannexa_body_dictionary_id " + dictionaryId + "\n") != std::string::npos;
+  };
+  for (int seed = 0; seed < 40; ++seed) {
+    auto report = test::fleetLikeReport(seed);
+    report.agentId = agent.id;
+    report.host.machineId = agent.machineId;
+    auto response = client->request("POST", "/api/v1/reports", test::reportBody(report));
+    ASSERT_TRUE(response.ok()) << response.error();
+    ASSERT_EQ(response->status, 200) << response->body;
+  }
+  EXPECT_TRUE(metricsShow("0"));
+  // Seconds after the start-up maintenance, not a minute later: new bodies shrink from then on.
+  collector.api().maintain();
+  const auto dictionary = collector.store().bodyDictionary();
+  ASSERT_NE(dictionary, nullptr);
+  EXPECT_TRUE(metricsShow(std::to_string(dictionary->id())));
 }
 
 }  // namespace
