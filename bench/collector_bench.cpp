@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_args.hpp"
 #include "bench/collector_load.hpp"
 #include "common/catalog.hpp"
 
@@ -49,11 +50,15 @@ struct BenchFailure : std::runtime_error {
 };
 [[noreturn]] void fail(const std::string& message) { throw BenchFailure(message); }
 
-std::size_t positive(const char* text, const std::string& flag) {
-  char* end = nullptr;
-  const long long v = std::strtoll(text, &end, 10);
-  if (*end != '\0' || v < 1 || v > 1000000) fail(flag + " needs a number between 1 and 1000000");
-  return static_cast<std::size_t>(v);
+std::size_t number(const char* text, const char* flag, int max) {
+  return static_cast<std::size_t>(numberArg("annexa_collector_bench", text, flag, max));
+}
+
+// Asked for (--help): on stdout, exit 0; a wrong command line: on stderr, exit 2.
+[[noreturn]] void usage(bool asked = false) {
+  std::fprintf(asked ? stdout : stderr, "usage: annexa_collector_bench [--agents N] [--threads K] [--seconds D] [--reports R] [--hosts H]\n"
+                       "                              [--collector PATH] [--keep] [--quick] [--pin]\n");
+  std::exit(asked ? 0 : 2);
 }
 
 Options parseOptions(int argc, char** argv) {
@@ -62,19 +67,19 @@ Options parseOptions(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto next = [&]() -> const char* {
-      if (i + 1 >= argc) fail(arg + " needs a value");
+      if (i + 1 >= argc) usage();
       return argv[++i];
     };
-    if (arg == "--agents") o.agents = positive(next(), arg);
-    else if (arg == "--threads") o.threads = static_cast<int>(std::min<std::size_t>(positive(next(), arg), 64));
-    else if (arg == "--seconds") o.seconds = static_cast<int>(std::min<std::size_t>(positive(next(), arg), 600));
-    else if (arg == "--reports") o.reportCap = positive(next(), arg);
-    else if (arg == "--hosts") o.hosts = positive(next(), arg);
+    if (arg == "--agents") o.agents = number(next(), "--agents", 1000000);
+    else if (arg == "--threads") o.threads = static_cast<int>(number(next(), "--threads", 64));
+    else if (arg == "--seconds") o.seconds = static_cast<int>(number(next(), "--seconds", 600));
+    else if (arg == "--reports") o.reportCap = number(next(), "--reports", 1000000);
+    else if (arg == "--hosts") o.hosts = number(next(), "--hosts", 1000000);
     else if (arg == "--collector") o.collector = next();
     else if (arg == "--keep") o.keep = true;
     else if (arg == "--pin") o.pin = true;
     else if (arg == "--quick") o.agents = 20, o.seconds = 2, o.hosts = 200;
-    else fail("unknown option " + arg + " (see the comment at the top of collector_bench.cpp)");
+    else usage(arg == "--help" || arg == "-h");
   }
   return o;
 }
