@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ Options parse(int argc, char** argv) {
       std::exit(2);
     }
   }
+  if (o.reports < o.hosts) {  // every host needs a report before its heartbeats
+    std::fprintf(stderr, "annexa_ingest_bench: --reports must be at least --hosts\n");
+    std::exit(2);
+  }
   return o;
 }
 
@@ -72,7 +77,8 @@ bench::EnrolledAgent simulatedAgent(int index) {
   return agent;
 }
 
-// A heartbeat: the host's previous results again, under a new report id.
+// A heartbeat: the host's last report again under a new report id (same results, same time: not older, so it
+// moves the host's state forward, as a heartbeat does, and is not treated as a late redelivery).
 std::string heartbeatOf(const std::string& body, int sequence) {
   auto doc = nlohmann::json::parse(body);
   doc["report_id"] = doc["report_id"].get<std::string>() + "-hb" + std::to_string(sequence);
@@ -91,7 +97,7 @@ double microsEach(Clock::duration d, std::size_t n) {
 
 // The network threads' share, as a connection does it: each body read, prepared, then dropped (so the
 // allocator recycles memory as in the server; keeping thousands of documents alive would measure page faults).
-NetworkCost networkCost(const std::vector<std::string>& bodies) {
+NetworkCost networkCost(const std::vector<std::string>& bodies, const BodyDictionary* dictionary = nullptr) {
   NetworkCost out;
   Clock::duration read{}, prepare{}, nlohmann{};
   for (const auto& body : bodies) {
@@ -100,7 +106,7 @@ NetworkCost networkCost(const std::vector<std::string>& bodies) {
     const auto t1 = Clock::now();
     if (!received) throw std::runtime_error("report refused: " + received.error());
     const auto prepared =
-        prepareReport(received->report, body, std::move(received->canonicalSha256), received->bodyIsCanonical);
+        prepareReport(received->report, body, std::move(received->canonicalSha256), received->bodyIsCanonical, dictionary);
     const auto t2 = Clock::now();
     const auto document = parseJson(body);
     const auto report = reportFromJson(*document);
@@ -130,20 +136,35 @@ std::vector<IngestRequest> requestsFor(const std::vector<std::string>& bodies, c
   return out;
 }
 
-double threadCpuMicros() {
+double cpuMicros(clockid_t clock) {
   timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  ::clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
 struct WriterCost {
   double wallUs = 0, cpuUs = 0;
+  double storageCpuUs = 0;  // the writer and the store's checkpointer thread together (nothing else runs)
+  double writtenKb = 0;     // bytes handed to write calls: the log, then the checkpoints' copies into the database
 };
 
-// Wall time per report and the writer thread's own CPU time (the rest is waiting for the disk).
+// This process's bytes written so far (/proc/self/io "wchar"); 0 where the kernel does not say.
+double bytesWritten() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  double value = 0;
+  while (io >> key >> value)
+    if (key == "wchar:") return value;
+  return 0;
+}
+
+// Wall time per report, the writer thread's own CPU time (the rest is waiting for the disk) and the CPU time of
+// all storage threads: the writer finishes a checkpoint only when the checkpointer thread fell behind, so its
+// own figure moves with when that happens, and their sum does not.
 WriterCost storeAll(Store& store, std::vector<IngestRequest>& requests, int batchSize) {
   const auto start = Clock::now();
-  const double cpuStart = threadCpuMicros();
+  const double cpuStart = cpuMicros(CLOCK_THREAD_CPUTIME_ID), processStart = cpuMicros(CLOCK_PROCESS_CPUTIME_ID);
+  const double writtenStart = bytesWritten();
   std::vector<IngestRequest> batch;
   for (auto& request : requests) {
     batch.push_back(std::move(request));
@@ -154,7 +175,8 @@ WriterCost storeAll(Store& store, std::vector<IngestRequest>& requests, int batc
   }
   if (!batch.empty()) store.ingest(batch);
   const auto n = static_cast<double>(requests.size());
-  return {microsPer(start, requests.size()), (threadCpuMicros() - cpuStart) / n};
+  return {microsPer(start, requests.size()), (cpuMicros(CLOCK_THREAD_CPUTIME_ID) - cpuStart) / n,
+          (cpuMicros(CLOCK_PROCESS_CPUTIME_ID) - processStart) / n, (bytesWritten() - writtenStart) / 1024 / n};
 }
 
 }  // namespace
@@ -183,7 +205,12 @@ int main(int argc, char** argv) {
       changed.push_back(bench::reportBody(agent, static_cast<std::uint64_t>(n / options.hosts + 1)));
       agentIds.push_back(agent.agentId);
     }
-    for (int n = 0; n < options.reports; ++n) heartbeats.push_back(heartbeatOf(changed[static_cast<std::size_t>(n)], n));
+    // The changed phase ends with each host's report at the last index of its residue.
+    const auto lastOfHost = [&](int n) {
+      const int host = n % options.hosts;
+      return static_cast<std::size_t>(host + options.hosts * ((options.reports - 1 - host) / options.hosts));
+    };
+    for (int n = 0; n < options.reports; ++n) heartbeats.push_back(heartbeatOf(changed[lastOfHost(n)], n));
 
     std::printf("annexa_ingest_bench: %d hosts, %d reports per phase, batches of %d, %s\n", options.hosts,
                 options.reports, options.batch, (dir / "collector.db").c_str());
@@ -196,19 +223,21 @@ int main(int argc, char** argv) {
     std::printf("  for comparison, the same read with nlohmann's DOM: %.1f us\n", cost.nlohmannUs);
     auto changedRequests = requestsFor(changed, agentIds);
     const auto changedCost = storeAll(*store, changedRequests, options.batch);
-    std::printf("  writer, changed reports:   %.1f us/report (%.0f reports/s), of which CPU %.1f us\n",
-                changedCost.wallUs, 1e6 / changedCost.wallUs, changedCost.cpuUs);
+    std::printf("  writer, changed reports:   %.1f us/report (%.0f reports/s), of which CPU %.1f us; "
+                "with the checkpointer %.1f us; %.0f KB written\n", changedCost.wallUs, 1e6 / changedCost.wallUs,
+                changedCost.cpuUs, changedCost.storageCpuUs, changedCost.writtenKb);
     auto heartbeatRequests = requestsFor(heartbeats, agentIds);
     const auto heartbeatCost = storeAll(*store, heartbeatRequests, options.batch);
-    std::printf("  writer, heartbeat reports: %.1f us/report (%.0f reports/s), of which CPU %.1f us\n",
-                heartbeatCost.wallUs, 1e6 / heartbeatCost.wallUs, heartbeatCost.cpuUs);
+    std::printf("  writer, heartbeat reports: %.1f us/report (%.0f reports/s), of which CPU %.1f us; "
+                "with the checkpointer %.1f us; %.0f KB written\n", heartbeatCost.wallUs, 1e6 / heartbeatCost.wallUs,
+                heartbeatCost.cpuUs, heartbeatCost.storageCpuUs, heartbeatCost.writtenKb);
     // What the server does once enough reports are stored (Api::maintain): a dictionary from the latest bodies.
     const auto trainStart = Clock::now();
     const bool trained = store->trainBodyDictionary(unixNow());
     const double trainMs = std::chrono::duration<double, std::milli>(Clock::now() - trainStart).count();
     if (const auto dictionary = store->bodyDictionary(); trained && dictionary) {
       auto again = heartbeats;
-      for (int n = 0; n < options.reports; ++n) again[static_cast<std::size_t>(n)] = heartbeatOf(changed[static_cast<std::size_t>(n)], options.reports + n);
+      for (int n = 0; n < options.reports; ++n) again[static_cast<std::size_t>(n)] = heartbeatOf(changed[lastOfHost(n)], options.reports + n);
       const auto plain = requestsFor(again, agentIds);
       auto compact = requestsFor(again, agentIds, dictionary.get());
       double plainBytes = 0, compactBytes = 0;
@@ -218,9 +247,13 @@ int main(int argc, char** argv) {
       }
       std::printf("  body dictionary: trained in %.0f ms; a stored body %.2f KB -> %.2f KB\n", trainMs,
                   plainBytes / options.reports / 1024, compactBytes / options.reports / 1024);
+      const auto withDictionary = networkCost(again, dictionary.get());
+      std::printf("  network thread with the dictionary, per report: read %.1f us, prepare %.1f us\n",
+                  withDictionary.readUs, withDictionary.prepareUs);
       const auto compactCost = storeAll(*store, compact, options.batch);
-      std::printf("  writer, heartbeats with the dictionary: %.1f us/report, of which CPU %.1f us\n",
-                  compactCost.wallUs, compactCost.cpuUs);
+      std::printf("  writer, heartbeats with the dictionary: %.1f us/report, of which CPU %.1f us; "
+                  "with the checkpointer %.1f us; %.0f KB written\n", compactCost.wallUs, compactCost.cpuUs,
+                  compactCost.storageCpuUs, compactCost.writtenKb);
     } else {
       std::printf("  body dictionary: not trained (%.0f ms)\n", trainMs);
     }
