@@ -1,8 +1,8 @@
 // Collector load generator: starts the real annexa-collector on 127.0.0.1, enrolls simulated agents (each with
 // its own key and certificate) and measures enrollment, keep-alive report throughput (after a warm-up that lasts
 // until the collector has trained its body dictionary; once with three results changing in every report, once
-// with heartbeats), fresh mTLS handshakes and a 10,000-host ingest, with the collector's CPU time and RSS after
-// each phase.
+// with heartbeats, and GET /healthz for the floor TLS and HTTP set), fresh mTLS handshakes and a 10,000-host
+// ingest, with the collector's CPU time and RSS after each phase.
 // Usage: annexa_collector_bench [--agents N] [--threads K] [--seconds D] [--reports R] [--hosts H]
 //                               [--collector PATH] [--keep] [--quick] [--pin]
 // --pin: the collector on the first half of the CPUs, the load generator on the rest (on 2 cores: one each), so
@@ -261,7 +261,9 @@ KeepAliveFleet connectKeepAlive(const Options& o, const ServerEndpoint& endpoint
   return fleet;
 }
 
-enum class ResultChurn { ThreeChangePerReport, Unchanged };
+// What each kept-alive request is: a report whose results change, a heartbeat, or GET /healthz (the floor that
+// TLS, HTTP and the collector's request handling set, to compare with a web server's no-op).
+enum class Load { ThreeResultsChange, Heartbeats, Healthz };
 
 struct Drive {
   PhaseTally phase;
@@ -270,7 +272,7 @@ struct Drive {
 
 // Each thread drives its share of the agents round-robin until the deadline or `cap` reports in all.
 // `sequenceBase` keeps report ids unique across phases.
-Drive drive(const Options& o, KeepAliveFleet& fleet, ResultChurn churn, Clock::time_point deadline, std::size_t cap,
+Drive drive(const Options& o, KeepAliveFleet& fleet, Load load, Clock::time_point deadline, std::size_t cap,
             std::uint64_t sequenceBase) {
   std::atomic<std::size_t> sent{0};
   std::atomic<long long> stampMicros{0};
@@ -285,11 +287,16 @@ Drive drive(const Options& o, KeepAliveFleet& fleet, ResultChurn churn, Clock::t
       const auto built = Clock::now();
       // The agent's nth report: the next variant (three results changed), or its last results again.
       const std::uint64_t nth = round / mine.size();
-      const auto& variant = fleet.templates[i][churn == ResultChurn::Unchanged ? 0 : nth % KeepAliveFleet::kVariants];
-      const auto body = variant.body(sequenceBase + round);
+      const auto& variant = fleet.templates[i][load == Load::Heartbeats ? 0 : nth % KeepAliveFleet::kVariants];
+      const auto body = load == Load::Healthz ? std::string() : variant.body(sequenceBase + round);
       const auto start = Clock::now();
       stampMicros += std::chrono::duration_cast<std::chrono::microseconds>(start - built).count();
-      if (auto ok = sendReport(*fleet.clients[i], body); !ok) return tally.fail(agents[i].agentId + ": " + ok.error());
+      if (load == Load::Healthz) {
+        if (auto r = fleet.clients[i]->request("GET", "/healthz"); !r || r->status != 200)
+          return tally.fail(agents[i].agentId + ": GET /healthz: " + (r ? r->body : r.error()));
+      } else if (auto ok = sendReport(*fleet.clients[i], body); !ok) {
+        return tally.fail(agents[i].agentId + ": " + ok.error());
+      }
       tally.latenciesMs.push_back(millisSince(start));
     }
   });
@@ -313,7 +320,7 @@ void warmUpPhase(const Options& o, KeepAliveFleet& fleet, HttpsClient& admin) {
                   std::chrono::duration<double>(Clock::now() - started).count());
       return;
     }
-    auto d = drive(o, fleet, ResultChurn::ThreeChangePerReport, Clock::now() + std::chrono::milliseconds(500),
+    auto d = drive(o, fleet, Load::ThreeResultsChange, Clock::now() + std::chrono::milliseconds(500),
                    std::numeric_limits<std::size_t>::max(), 1'000'000'000ULL + round * 10'000'000ULL);
     requireNoErrors(d.phase, "warm-up reports");
     reports += d.phase.latenciesMs.size();
@@ -321,28 +328,32 @@ void warmUpPhase(const Options& o, KeepAliveFleet& fleet, HttpsClient& admin) {
   fail("the collector trained no body dictionary within 120 s of reports");
 }
 
-void keepAlivePhase(const Options& o, KeepAliveFleet& fleet, ResultChurn churn, std::uint64_t sequenceBase, pid_t collector) {
-  const bool changing = churn == ResultChurn::ThreeChangePerReport;
-  std::printf("\n== keep-alive throughput, %s: %d threads, %zu agents, %d s%s ==\n",
-              changing ? "3 of 50 results change in every report" : "heartbeats (results unchanged)", o.threads,
-              fleet.agents.size(), o.seconds, o.reportCap ? (", at most " + std::to_string(o.reportCap) + " reports").c_str() : "");
-  const auto sampleBody = fleet.templates.front().front().body(0);
-  std::printf("  %-34s %zu bytes, 50 results\n", "report size", sampleBody.size());
+void keepAlivePhase(const Options& o, KeepAliveFleet& fleet, Load load, std::uint64_t sequenceBase, pid_t collector) {
+  static const char* const kWhat[] = {"3 of 50 results change in every report", "heartbeats (results unchanged)",
+                                      "GET /healthz (no body, nothing stored)"};
+  static const char* const kResult[] = {"keep-alive", "keep-alive heartbeats", "keep-alive healthz"};
+  const auto which = static_cast<std::size_t>(load);
+  std::printf("\n== keep-alive throughput, %s: %d threads, %zu agents, %d s%s ==\n", kWhat[which], o.threads,
+              fleet.agents.size(), o.seconds, o.reportCap ? (", at most " + std::to_string(o.reportCap) + " requests").c_str() : "");
+  const auto sampleBody = load == Load::Healthz ? std::string() : fleet.templates.front().front().body(0);
+  if (!sampleBody.empty()) std::printf("  %-34s %zu bytes, 50 results\n", "report size", sampleBody.size());
   const auto cap = o.reportCap ? o.reportCap : std::numeric_limits<std::size_t>::max();
   const auto cpu = markCpu(collector);
-  const auto [phase, stampMs] = drive(o, fleet, churn, Clock::now() + std::chrono::seconds(o.seconds), cap, sequenceBase);
-  requireNoErrors(phase, "keep-alive reports");
+  const auto [phase, stampMs] = drive(o, fleet, load, Clock::now() + std::chrono::seconds(o.seconds), cap, sequenceBase);
+  requireNoErrors(phase, "keep-alive requests");
   const auto n = phase.latenciesMs.size();
   const double rate = static_cast<double>(n) / phase.wallSeconds;
-  std::printf("  %-34s %zu in %.2f s = %.1f reports/s (%.1f MB/s of JSON)\n", "reports stored", n, phase.wallSeconds, rate,
-              rate * static_cast<double>(sampleBody.size()) / 1e6);
+  const char* unit = load == Load::Healthz ? "requests" : "reports";
+  const std::string volume = sampleBody.empty() ? "" : " (" + std::to_string(static_cast<int>(rate * static_cast<double>(sampleBody.size()) / 1e6)) + " MB/s of JSON)";
+  std::printf("  %-34s %zu in %.2f s = %.1f %s/s%s\n", load == Load::Healthz ? "requests answered" : "reports stored", n,
+              phase.wallSeconds, rate, unit, volume.c_str());
   const auto latency = summarize(phase.latenciesMs);
   printLatency(latency);
   std::printf("  %-34s %zu\n", "errors", phase.errors);
-  std::printf("  %-34s %.3f ms/report (bench side)\n", "report body stamp", stampMs);
+  if (load != Load::Healthz) std::printf("  %-34s %.3f ms/report (bench side)\n", "report body stamp", stampMs);
   printCost(collector, cpu, phase.wallSeconds, n);
-  std::printf("RESULT keep-alive%s: %.1f reports/s, p50 %.2f ms, p99 %.2f ms, %zu errors\n", changing ? "" : " heartbeats",
-              rate, latency.p50, latency.p99, phase.errors);
+  std::printf("RESULT %s: %.1f %s/s, p50 %.2f ms, p99 %.2f ms, %zu errors\n", kResult[which], rate, unit, latency.p50,
+              latency.p99, phase.errors);
 }
 
 void handshakePhase(const Options& o, const ServerEndpoint& endpoint, const std::string& caPem,
@@ -463,8 +474,9 @@ int runBench(const Options& o) {
   {
     auto fleet = connectKeepAlive(o, endpoint, agents);
     warmUpPhase(o, fleet, *adminClient(collector, endpoint, *caPem));
-    keepAlivePhase(o, fleet, ResultChurn::ThreeChangePerReport, 0, collector.pid());
-    keepAlivePhase(o, fleet, ResultChurn::Unchanged, 500'000'000ULL, collector.pid());
+    keepAlivePhase(o, fleet, Load::ThreeResultsChange, 0, collector.pid());
+    keepAlivePhase(o, fleet, Load::Heartbeats, 500'000'000ULL, collector.pid());
+    keepAlivePhase(o, fleet, Load::Healthz, 0, collector.pid());
   }
   handshakePhase(o, endpoint, *caPem, agents, collector.pid());
   fleetPhase(o, endpoint, *caPem, enrollToken, o.agents, agents.size(), collector);

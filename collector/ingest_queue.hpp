@@ -1,5 +1,7 @@
-// The storage writer: network threads submit validated reports; one thread stores them in batches
-// (one transaction per batch) and only then completes each submission, so a 2xx means "on disk".
+// The storage writer: network threads submit validated reports; one thread stores them in batches (one
+// transaction per batch), and a second waits for the disk and only then completes each submission, so a 2xx
+// means "on disk". While the second waits for one batch's sync, the first already writes the next: the disk's
+// latency no longer stalls the writer (pipelined group commit).
 #pragma once
 
 #include <atomic>
@@ -9,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "collector/store.hpp"
 
@@ -16,10 +19,10 @@ namespace annexa::collector {
 
 class IngestQueue {
  public:
-  // Called on the writer thread once the batch holding the report has committed (or failed).
+  // Called on the sync thread once the batch holding the report is committed and on disk (or failed).
   using Completion = std::function<void(Result<IngestOutcome>)>;
 
-  IngestQueue(Store& store, std::size_t maxBatch = 256, std::size_t maxDepth = 20000);
+  IngestQueue(IngestSink& store, std::size_t maxBatch = 256, std::size_t maxDepth = 20000);
   ~IngestQueue();
   IngestQueue(const IngestQueue&) = delete;
   IngestQueue& operator=(const IngestQueue&) = delete;
@@ -39,9 +42,16 @@ class IngestQueue {
     IngestRequest request;
     Completion completion;
   };
+  // A committed batch waiting for its sync.
+  struct Committed {
+    std::vector<Item> items;
+    std::vector<Result<IngestOutcome>> results;
+  };
   void run();
+  void syncLoop();
+  static void complete(Committed& batch);
 
-  Store& store_;
+  IngestSink& store_;
   const std::size_t maxBatch_;
   const std::size_t maxDepth_;
   mutable std::mutex mutex_;
@@ -49,6 +59,11 @@ class IngestQueue {
   std::deque<Item> items_;
   bool stopping_ = false;
   std::atomic<std::size_t> pending_{0};
+  std::mutex syncMutex_;
+  std::condition_variable syncWake_;
+  std::vector<Committed> committed_;  // in commit order
+  bool writerDone_ = false;           // the writer has handed over its last batch
+  std::thread syncer_;
   std::thread writer_;
 };
 

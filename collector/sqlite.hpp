@@ -80,6 +80,28 @@ class Database {
 };
 
 // BEGIN IMMEDIATE … COMMIT, rolled back when left by an exception.
+// A connection's write-ahead log, made durable from another thread with fdatasync through a descriptor of its own.
+// Lets the single writer commit with synchronous=NORMAL and go on with its next batch while another thread waits
+// for the disk (the storage queue's pipelined group commit, collector/ingest_queue.hpp). A commit is durable once
+// a sync() that began after it returns: the log is written in order, and a frame after the last valid commit is
+// ignored by recovery.
+class WalSync {
+ public:
+  // Null when the connection has no write-ahead log to open: its commits must then sync themselves.
+  static std::unique_ptr<WalSync> open(Database& db);
+  ~WalSync();
+  WalSync(const WalSync&) = delete;
+  WalSync& operator=(const WalSync&) = delete;
+  // Throws SqliteError when the disk refuses (then nothing committed since the last sync may be durable).
+  // One thread at a time.
+  void sync();
+
+ private:
+  WalSync(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
+  std::string path_;
+  int fd_;
+};
+
 class Transaction {
  public:
   explicit Transaction(Database& db);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -42,6 +43,7 @@ class SqliteStore final : public Store {
     // Once the log restarts from its beginning, a file grown past twice the checkpoint size is cut back to it.
     writer_->exec("PRAGMA journal_size_limit = " + std::to_string(std::int64_t{tuning_.walCheckpointFrames} * 8192));
     loadNewestDictionary();
+    walSync_ = WalSync::open(*writer_);  // after the first reads above: the log file exists from then on
     checkpointer_ = std::thread([this] { checkpointLoop(); });
   }
 
@@ -157,13 +159,30 @@ class SqliteStore final : public Store {
 
   std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) override {
     std::lock_guard lock(writerMutex_);
-    std::vector<IngestOutcome> outcomes;
-    outcomes.reserve(batch.size());
-    Transaction tx(*writer_);
-    for (const auto& request : batch) outcomes.push_back(ingestOne(request));
-    tx.commit();
-    keepWalBounded();
-    return outcomes;
+    return ingestBatch(batch);
+  }
+
+  // synchronous=NORMAL for this batch only: its commit writes the log without waiting for the disk, and
+  // syncCommitted() waits for it instead, on the storage queue's other thread. Every other write keeps FULL.
+  std::vector<IngestOutcome> ingestUnsynced(const std::vector<IngestRequest>& batch) override {
+    std::lock_guard lock(writerMutex_);
+    if (!walSync_) return ingestBatch(batch);
+    writer_->prepare("PRAGMA synchronous = NORMAL").run();
+    struct RestoreFull {
+      Database& db;
+      ~RestoreFull() {
+        try {
+          db.prepare("PRAGMA synchronous = FULL").run();  // sets a flag on the connection: no I/O to fail
+        } catch (const std::exception&) {
+          std::terminate();  // never leave the other writes (enrollment, tokens) without their sync
+        }
+      }
+    } restore{*writer_};
+    return ingestBatch(batch);
+  }
+
+  void syncCommitted() override {
+    if (walSync_) walSync_->sync();
   }
 
   std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId) override {
@@ -460,6 +479,17 @@ class SqliteStore final : public Store {
     return ReaderHandle(*this, Database::open(path_, Database::Mode::ReadOnly));
   }
 
+  // Caller holds writerMutex_.
+  std::vector<IngestOutcome> ingestBatch(const std::vector<IngestRequest>& batch) {
+    std::vector<IngestOutcome> outcomes;
+    outcomes.reserve(batch.size());
+    Transaction tx(*writer_);
+    for (const auto& request : batch) outcomes.push_back(ingestOne(request));
+    tx.commit();
+    keepWalBounded();
+    return outcomes;
+  }
+
   IngestOutcome ingestOne(const IngestRequest& request) {
     const Report& report = request.report;
     // Observed time: the agent's clock, but never in the future of when we received it.
@@ -571,6 +601,7 @@ class SqliteStore final : public Store {
   std::thread checkpointer_;
   std::mutex writerMutex_;
   std::unique_ptr<Database> writer_;
+  std::unique_ptr<WalSync> walSync_;  // null: batches commit with synchronous=FULL, as every other write does
   std::mutex readersMutex_;
   std::vector<std::unique_ptr<Database>> readers_;
 };

@@ -171,9 +171,19 @@ struct EvidenceRange {
   std::optional<SignedHead> signedHead;
 };
 
-class Store {
+// What the storage queue (collector/ingest_queue.hpp) needs of a store: a batch committed in one transaction
+// (readers see it) and durable once a later syncCommitted() returns. syncCommitted may run on another thread while
+// the next batch is written: the queue's pipelined group commit.
+class IngestSink {
  public:
-  virtual ~Store() = default;
+  virtual ~IngestSink() = default;
+  virtual std::vector<IngestOutcome> ingestUnsynced(const std::vector<IngestRequest>& batch) = 0;
+  // Makes every batch committed before the call durable; throws when the disk refuses. One thread at a time.
+  virtual void syncCommitted() = 0;
+};
+
+class Store : public IngestSink {
+ public:
 
   // Enrollment tokens: only the hash of a token is stored.
   virtual void addToken(const TokenRecord& token, const std::string& tokenHash) = 0;
@@ -194,8 +204,12 @@ class Store {
   // Serial numbers of every revoked agent and operator certificate.
   virtual std::set<std::string> revokedSerials() = 0;
 
-  // Stores a batch in one transaction; a report_id already stored for that agent is a Duplicate.
+  // Stores a batch in one transaction, on disk when this returns; a report_id already stored for that agent is a
+  // Duplicate.
   virtual std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) = 0;
+  // A backend whose commits are durable by themselves keeps these (IngestSink).
+  std::vector<IngestOutcome> ingestUnsynced(const std::vector<IngestRequest>& batch) override { return ingest(batch); }
+  void syncCommitted() override {}
   virtual std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId = std::nullopt) = 0;
   // Current results (with evidence) of the given checks on every host.
   virtual std::vector<StoredResult> currentResultsForChecks(const std::vector<std::string>& checkIds) = 0;

@@ -1,11 +1,16 @@
-// The storage writer's queue on a real SQLite file: what it takes, and when it refuses.
+// The storage writer's queue on a real SQLite file: what it takes, when it refuses, and that it answers only once
+// a batch is on disk.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <future>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "collector/ingest_queue.hpp"
+#include "collector/sqlite.hpp"
 #include "collector/store.hpp"
 #include "common/model.hpp"
 #include "common/random.hpp"
@@ -40,6 +45,95 @@ TEST(IngestQueue, StoresWhatItAcceptsAndRefusesOnceFullOrStopped) {
   EXPECT_FALSE(queue.accepting());
   EXPECT_FALSE(queue.submit(reportOf("agent-1"), [](Result<IngestOutcome>) { FAIL() << "completed after stop"; }));
   EXPECT_EQ(store->reportCount(), 1);
+}
+
+// The real store, with syncs the test holds back or makes fail: when the queue answers, and what.
+class HeldSync final : public IngestSink {
+ public:
+  explicit HeldSync(Store& store) : store_(store) {}
+  std::vector<IngestOutcome> ingestUnsynced(const std::vector<IngestRequest>& batch) override {
+    return store_.ingestUnsynced(batch);
+  }
+  void syncCommitted() override {
+    if (!started_.exchange(true)) syncStarted_.set_value();
+    released_.wait();
+    if (failing_) throw SqliteError("disk full");
+    store_.syncCommitted();
+  }
+  std::future<void> syncStarted() { return syncStarted_.get_future(); }
+  void release() { release_.set_value(); }
+  void fail(bool failing) { failing_ = failing; }
+
+ private:
+  Store& store_;
+  std::atomic<bool> started_{false};
+  std::promise<void> syncStarted_;
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::atomic<bool> failing_{false};
+};
+
+class IngestQueueSync : public ::testing::Test {
+ protected:
+  IngestQueueSync() {
+    AgentRecord agent;
+    agent.id = "agent-1";
+    agent.certSerial = "01";
+    store_->addAgent(agent);
+  }
+  std::future<Result<IngestOutcome>> submit(IngestQueue& queue, IngestRequest request) {
+    auto done = std::make_shared<std::promise<Result<IngestOutcome>>>();
+    auto answer = done->get_future();
+    EXPECT_TRUE(queue.submit(std::move(request), [done](Result<IngestOutcome> r) { done->set_value(std::move(r)); }));
+    return answer;
+  }
+
+  test::FixtureRoot root_;
+  std::unique_ptr<Store> store_ = openSqliteStore(root_.path() / "annexa.db");
+  HeldSync sink_{*store_};
+};
+
+TEST_F(IngestQueueSync, AnswersOnlyOnceTheCommittedBatchIsOnDisk) {
+  IngestQueue queue(sink_);
+  auto answer = submit(queue, reportOf("agent-1"));
+  sink_.syncStarted().wait();  // the batch is committed and the queue waits for the disk
+  EXPECT_EQ(store_->reportCount(), 1);
+  EXPECT_EQ(answer.wait_for(std::chrono::seconds(0)), std::future_status::timeout) << "answered before the sync";
+  sink_.release();
+  const auto outcome = answer.get();
+  ASSERT_TRUE(outcome.ok()) << outcome.error();
+  EXPECT_EQ(*outcome, IngestOutcome::Stored);
+}
+
+TEST_F(IngestQueueSync, AFailedSyncIsAStorageFailureAndTheRedeliveryADuplicate) {
+  IngestQueue queue(sink_);
+  const auto request = reportOf("agent-1");
+  sink_.fail(true);
+  sink_.release();
+  const auto failed = submit(queue, request).get();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().find("storage failure: disk full"), std::string::npos) << failed.error();
+  // The agent keeps its spooled copy and sends it again: the commit may have reached the disk, so it is
+  // recognised, and stored once.
+  sink_.fail(false);
+  const auto again = submit(queue, request).get();
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_EQ(*again, IngestOutcome::Duplicate);
+  EXPECT_EQ(store_->reportCount(), 1);
+}
+
+TEST(WalSync, SyncsTheLogOfAWalDatabaseOnly) {
+  test::FixtureRoot root;
+  auto journal = Database::open(root.path() / "journal.db");
+  journal->exec("CREATE TABLE t (x)");
+  EXPECT_EQ(WalSync::open(*journal), nullptr);
+  auto wal = Database::open(root.path() / "wal.db");
+  wal->exec("PRAGMA journal_mode = WAL");
+  wal->exec("CREATE TABLE t (x)");
+  const auto sync = WalSync::open(*wal);
+  ASSERT_NE(sync, nullptr);
+  wal->exec("INSERT INTO t VALUES (1)");
+  EXPECT_NO_THROW(sync->sync());
 }
 
 }  // namespace
