@@ -99,6 +99,7 @@ void Api::handle(const ApiRequest& request, Respond respond) {
   try {
     if (path == "/healthz") {
       if (method != "GET") return respond(jsonError(405, "use GET"));
+      if (const auto failure = queue_.failure(); !failure.empty()) return respond(jsonError(503, failure));
       return respond(jsonOk({{"status", "ok"}}));
     }
     if (path == "/api/v1/enroll") {
@@ -219,6 +220,10 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   }
   // Busy or stopping: refuse before spending the hashing and compression on a report that cannot be queued.
   if (!queue_.accepting()) {
+    if (const auto failure = queue_.failure(); !failure.empty()) {
+      metrics_.reportRejected("storage");
+      return respond(jsonError(503, failure));
+    }
     metrics_.reportRejected("queue_full");
     return respond(jsonError(503, "collector is busy; retry later"));
   }

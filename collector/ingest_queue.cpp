@@ -1,5 +1,6 @@
 #include "collector/ingest_queue.hpp"
 
+#include <cstdio>
 #include <exception>
 #include <vector>
 
@@ -13,7 +14,8 @@ IngestQueue::~IngestQueue() { stop(); }
 bool IngestQueue::submit(IngestRequest request, Completion completion) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || items_.size() >= maxDepth_) return false;
+    // Batches waiting for the disk count too: a slow disk must turn into 503s, not into unbounded memory.
+    if (stopping_ || failed_ || pending_ >= maxDepth_) return false;
     items_.push_back({std::move(request), std::move(completion)});
     ++pending_;
   }
@@ -23,12 +25,12 @@ bool IngestQueue::submit(IngestRequest request, Completion completion) {
 
 bool IngestQueue::accepting() const {
   std::lock_guard lock(mutex_);
-  return !stopping_ && items_.size() < maxDepth_;
+  return !stopping_ && !failed_ && pending_ < maxDepth_;
 }
 
-std::size_t IngestQueue::depth() const {
+std::string IngestQueue::failure() const {
   std::lock_guard lock(mutex_);
-  return items_.size();
+  return failure_;
 }
 
 void IngestQueue::stop() {
@@ -65,13 +67,20 @@ void IngestQueue::run() {
     for (auto& item : batch) requests.push_back(std::move(item.request));
     Committed done{std::move(batch), {}};
     done.results.reserve(done.items.size());
-    try {
-      for (const auto outcome : store_.ingestUnsynced(requests)) done.results.emplace_back(outcome);
-    } catch (const std::exception& e) {
-      // The transaction rolled back: nothing of the batch is stored, every agent keeps its spooled copy.
+    const auto refuseAll = [&](const std::string& why) {
       done.results.clear();
-      for (std::size_t i = 0; i < done.items.size(); ++i)
-        done.results.emplace_back(makeError(std::string("storage failure: ") + e.what()));
+      for (std::size_t i = 0; i < done.items.size(); ++i) done.results.emplace_back(makeError("storage failure: " + why));
+    };
+    if (failed_) {
+      refuseAll(failure());  // nothing more is written after a failed flush
+    } else {
+      try {
+        for (const auto outcome : store_.ingestUnsynced(requests)) done.results.emplace_back(outcome);
+      } catch (const std::exception& e) {
+        // Usually rolled back; at worst committed but unanswered. Either way the agents keep their spooled copies
+        // and send them again, and a stored one is then recognised as a duplicate.
+        refuseAll(e.what());
+      }
     }
     {
       std::lock_guard lock(syncMutex_);
@@ -93,13 +102,15 @@ void IngestQueue::syncLoop() {
     }
     // One sync for every batch committed meanwhile.
     try {
-      store_.syncCommitted();
+      if (!failed_) store_.syncCommitted();
     } catch (const std::exception& e) {
-      // Committed but perhaps not on disk: the agents keep their copies and send them again, and a report that
-      // did reach the disk is then recognised as a duplicate.
+      failAll(e.what());
+    }
+    if (failed_) {
+      // Committed but perhaps never on disk: the agents keep their copies and send them again after a restart.
+      const std::string why = "storage failure: " + failure();
       for (auto& batch : waiting)
-        for (auto& result : batch.results)
-          if (result) result = makeError(std::string("storage failure: ") + e.what());
+        for (auto& result : batch.results) result = makeError(why);
     }
     for (auto& batch : waiting) {
       complete(batch);
@@ -107,6 +118,16 @@ void IngestQueue::syncLoop() {
     }
     waiting.clear();
   }
+}
+
+void IngestQueue::failAll(const std::string& why) {
+  {
+    std::lock_guard lock(mutex_);
+    if (failed_) return;
+    failure_ = "cannot flush the write-ahead log (" + why + "); the collector refuses reports until it is restarted";
+    failed_ = true;
+  }
+  std::fprintf(stderr, "annexa-collector: %s\n", failure().c_str());
 }
 
 // Each completion runs exactly once, outside any try: a throwing one must not answer the others twice.

@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -27,13 +28,17 @@ class IngestQueue {
   IngestQueue(const IngestQueue&) = delete;
   IngestQueue& operator=(const IngestQueue&) = delete;
 
-  // False when the queue is full or stopping (answer 503 so the agent retries later).
+  // False when the queue is full, stopping or failed (answer 503 so the agent retries later).
   bool submit(IngestRequest request, Completion completion);
-  std::size_t depth() const;
+  // Submitted and not yet answered: queued, being written, or committed and waiting for the disk.
+  std::size_t depth() const { return pending_; }
   // Whether submit() would take a report now: lets a network thread refuse one before preparing it.
   bool accepting() const;
-  // Submitted and not yet completed: the queue plus the batch being written.
   std::size_t pending() const { return pending_; }
+  // Why the queue refuses every report since a flush of the log failed (empty while it works). The kernel
+  // reports a failed flush only once and may drop the pages it could not write, so nothing committed after that
+  // can be promised to be on disk: the collector must be restarted, and SQLite then recovers what the disk holds.
+  std::string failure() const;
   // Stores everything already submitted, then stops the writer thread.
   void stop();
 
@@ -49,6 +54,7 @@ class IngestQueue {
   };
   void run();
   void syncLoop();
+  void failAll(const std::string& why);
   static void complete(Committed& batch);
 
   IngestSink& store_;
@@ -58,6 +64,8 @@ class IngestQueue {
   std::condition_variable wake_;
   std::deque<Item> items_;
   bool stopping_ = false;
+  std::string failure_;  // guarded by mutex_
+  std::atomic<bool> failed_{false};
   std::atomic<std::size_t> pending_{0};
   std::mutex syncMutex_;
   std::condition_variable syncWake_;

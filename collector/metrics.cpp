@@ -50,7 +50,7 @@ std::string Metrics::render(const Gauges& gauges) const {
   out << "annexa_http_request_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << "\n"
       << "annexa_http_request_duration_seconds_sum " << latencySum_ << "\n"
       << "annexa_http_request_duration_seconds_count " << latencyCount_ << "\n"
-      << "# HELP annexa_storage_queue_depth Reports waiting for the storage writer.\n"
+      << "# HELP annexa_storage_queue_depth Reports not yet answered: queued, being written, or waiting for the disk.\n"
       << "# TYPE annexa_storage_queue_depth gauge\nannexa_storage_queue_depth " << gauges.queueDepth << "\n"
       << "# HELP annexa_agents Agents by state.\n# TYPE annexa_agents gauge\n"
       << "annexa_agents{state=\"enrolled\"} " << gauges.agentsEnrolled << "\n"

@@ -121,7 +121,7 @@ std::unique_ptr<WalSync> WalSync::open(Database& db) {
   const char* database = sqlite3_db_filename(db.handle(), "main");
   const char* wal = database && *database ? sqlite3_filename_wal(database) : nullptr;
   if (!wal || !*wal) return nullptr;
-  const int fd = ::open(wal, O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(wal, O_WRONLY | O_CLOEXEC);  // never written through: POSIX only promises fdatasync on a writable one
   if (fd < 0) return nullptr;
   return std::unique_ptr<WalSync>(new WalSync(wal, fd));
 }
@@ -129,18 +129,13 @@ std::unique_ptr<WalSync> WalSync::open(Database& db) {
 WalSync::~WalSync() { ::close(fd_); }
 
 void WalSync::sync() {
-  // SQLite keeps its log file while a connection is open, and removes one only after copying it all into the
-  // database. Should an outside tool have replaced it all the same, the new file is the one to sync.
+  // SQLite keeps its log file while a connection is open. Should an outside tool have replaced it all the same,
+  // the writer still appends to the file it has open, and flushing the new one would prove nothing.
   struct stat held {}, named {};
   if (::fstat(fd_, &held) != 0 || ::stat(path_.c_str(), &named) != 0 || held.st_ino != named.st_ino ||
-      held.st_dev != named.st_dev) {
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw SqliteError("cannot open the write-ahead log " + path_ + " to flush it: " + std::strerror(errno));
-    ::close(fd_);
-    fd_ = fd;
-  }
-  if (::fdatasync(fd_) != 0)
-    throw SqliteError("cannot flush the write-ahead log " + path_ + ": " + std::strerror(errno));
+      held.st_dev != named.st_dev)
+    throw SqliteError("the write-ahead log " + path_ + " was replaced or removed while the collector had it open");
+  if (::fdatasync(fd_) != 0) throw SqliteError("fdatasync " + path_ + ": " + std::strerror(errno));
 }
 
 void Database::exec(std::string_view sql) {

@@ -79,7 +79,6 @@ class Database {
   std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };
 
-// BEGIN IMMEDIATE … COMMIT, rolled back when left by an exception.
 // A connection's write-ahead log, made durable from another thread with fdatasync through a descriptor of its own.
 // Lets the single writer commit with synchronous=NORMAL and go on with its next batch while another thread waits
 // for the disk (the storage queue's pipelined group commit, collector/ingest_queue.hpp). A commit is durable once
@@ -92,7 +91,8 @@ class WalSync {
   ~WalSync();
   WalSync(const WalSync&) = delete;
   WalSync& operator=(const WalSync&) = delete;
-  // Throws SqliteError when the disk refuses (then nothing committed since the last sync may be durable).
+  // Throws SqliteError when the disk refuses. Then nothing committed since the last sync may be durable, and the
+  // kernel will not report the failure again: the caller must stop writing (IngestQueue::failure()).
   // One thread at a time.
   void sync();
 
@@ -102,6 +102,7 @@ class WalSync {
   int fd_;
 };
 
+// BEGIN IMMEDIATE … COMMIT, rolled back when left by an exception.
 class Transaction {
  public:
   explicit Transaction(Database& db);

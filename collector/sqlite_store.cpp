@@ -159,6 +159,7 @@ class SqliteStore final : public Store {
 
   std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) override {
     std::lock_guard lock(writerMutex_);
+    refuseAfterFailedFlush();
     return ingestBatch(batch);
   }
 
@@ -166,13 +167,14 @@ class SqliteStore final : public Store {
   // syncCommitted() waits for it instead, on the storage queue's other thread. Every other write keeps FULL.
   std::vector<IngestOutcome> ingestUnsynced(const std::vector<IngestRequest>& batch) override {
     std::lock_guard lock(writerMutex_);
+    refuseAfterFailedFlush();
     if (!walSync_) return ingestBatch(batch);
-    writer_->prepare("PRAGMA synchronous = NORMAL").run();
+    writer_->exec("PRAGMA synchronous = NORMAL");
     struct RestoreFull {
       Database& db;
       ~RestoreFull() {
         try {
-          db.prepare("PRAGMA synchronous = FULL").run();  // sets a flag on the connection: no I/O to fail
+          db.exec("PRAGMA synchronous = FULL");  // refused only inside a transaction, which ingestBatch has ended
         } catch (const std::exception&) {
           std::terminate();  // never leave the other writes (enrollment, tokens) without their sync
         }
@@ -182,7 +184,13 @@ class SqliteStore final : public Store {
   }
 
   void syncCommitted() override {
-    if (walSync_) walSync_->sync();
+    if (!walSync_) return;
+    try {
+      walSync_->sync();
+    } catch (const std::exception&) {
+      flushFailed_ = true;
+      throw;
+    }
   }
 
   std::vector<StoredResult> currentResults(const std::optional<std::string>& agentId) override {
@@ -479,6 +487,12 @@ class SqliteStore final : public Store {
     return ReaderHandle(*this, Database::open(path_, Database::Mode::ReadOnly));
   }
 
+  // A failed flush is reported once, and the pages it could not write may be gone from memory too: commits
+  // appended after them would be lost with them. Only a restart (SQLite's recovery) starts from solid ground.
+  void refuseAfterFailedFlush() const {
+    if (flushFailed_) throw SqliteError("a flush of the write-ahead log failed earlier; restart the collector");
+  }
+
   // Caller holds writerMutex_.
   std::vector<IngestOutcome> ingestBatch(const std::vector<IngestRequest>& batch) {
     std::vector<IngestOutcome> outcomes;
@@ -602,6 +616,7 @@ class SqliteStore final : public Store {
   std::mutex writerMutex_;
   std::unique_ptr<Database> writer_;
   std::unique_ptr<WalSync> walSync_;  // null: batches commit with synchronous=FULL, as every other write does
+  std::atomic<bool> flushFailed_{false};
   std::mutex readersMutex_;
   std::vector<std::unique_ptr<Database>> readers_;
 };

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <memory>
 
@@ -61,7 +63,9 @@ class HeldSync final : public IngestSink {
     store_.syncCommitted();
   }
   std::future<void> syncStarted() { return syncStarted_.get_future(); }
-  void release() { release_.set_value(); }
+  void release() {
+    if (!releasedOnce_.exchange(true)) release_.set_value();
+  }
   void fail(bool failing) { failing_ = failing; }
 
  private:
@@ -71,6 +75,13 @@ class HeldSync final : public IngestSink {
   std::promise<void> release_;
   std::shared_future<void> released_ = release_.get_future().share();
   std::atomic<bool> failing_{false};
+  std::atomic<bool> releasedOnce_{false};
+};
+
+// Lets a held sync go when a test ends early, so the queue's destructor does not wait for it forever.
+struct ReleaseAtExit {
+  HeldSync& sink;
+  ~ReleaseAtExit() { sink.release(); }
 };
 
 class IngestQueueSync : public ::testing::Test {
@@ -95,8 +106,10 @@ class IngestQueueSync : public ::testing::Test {
 
 TEST_F(IngestQueueSync, AnswersOnlyOnceTheCommittedBatchIsOnDisk) {
   IngestQueue queue(sink_);
+  const ReleaseAtExit releaseAtExit{sink_};
   auto answer = submit(queue, reportOf("agent-1"));
-  sink_.syncStarted().wait();  // the batch is committed and the queue waits for the disk
+  // The batch is committed and the queue waits for the disk.
+  ASSERT_EQ(sink_.syncStarted().wait_for(std::chrono::seconds(30)), std::future_status::ready);
   EXPECT_EQ(store_->reportCount(), 1);
   EXPECT_EQ(answer.wait_for(std::chrono::seconds(0)), std::future_status::timeout) << "answered before the sync";
   sink_.release();
@@ -105,21 +118,47 @@ TEST_F(IngestQueueSync, AnswersOnlyOnceTheCommittedBatchIsOnDisk) {
   EXPECT_EQ(*outcome, IngestOutcome::Stored);
 }
 
-TEST_F(IngestQueueSync, AFailedSyncIsAStorageFailureAndTheRedeliveryADuplicate) {
+TEST_F(IngestQueueSync, AfterAFailedSyncEveryReportIsRefusedUntilRestart) {
   IngestQueue queue(sink_);
   const auto request = reportOf("agent-1");
   sink_.fail(true);
   sink_.release();
-  const auto failed = submit(queue, request).get();
+  auto answer = submit(queue, request);
+  ASSERT_EQ(answer.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  const auto failed = answer.get();
   ASSERT_FALSE(failed.ok());
-  EXPECT_NE(failed.error().find("storage failure: disk full"), std::string::npos) << failed.error();
-  // The agent keeps its spooled copy and sends it again: the commit may have reached the disk, so it is
-  // recognised, and stored once.
+  EXPECT_NE(failed.error().find("storage failure: cannot flush the write-ahead log (disk full)"), std::string::npos)
+      << failed.error();
+  // The kernel reports a failed flush once: a later flush would succeed and yet not cover the lost pages, so
+  // the queue takes nothing more (the agents keep their reports spooled until the collector restarts).
+  EXPECT_FALSE(queue.accepting());
+  EXPECT_NE(queue.failure().find("disk full"), std::string::npos) << queue.failure();
   sink_.fail(false);
-  const auto again = submit(queue, request).get();
-  ASSERT_TRUE(again.ok()) << again.error();
-  EXPECT_EQ(*again, IngestOutcome::Duplicate);
-  EXPECT_EQ(store_->reportCount(), 1);
+  EXPECT_FALSE(queue.submit(request, [](Result<IngestOutcome>) { FAIL() << "a report taken after the failure"; }));
+}
+
+TEST(SqliteStoreFlush, AFailedFlushMakesTheStoreRefuseReports) {
+  // The store's own guard, for callers other than the queue: after the flush fails it refuses to append.
+  test::FixtureRoot root;
+  auto store = openSqliteStore(root.path() / "annexa.db");
+  AgentRecord agent;
+  agent.id = "agent-1";
+  agent.certSerial = "01";
+  store->addAgent(agent);
+  ASSERT_EQ(store->ingestUnsynced({reportOf("agent-1")}), std::vector<IngestOutcome>{IngestOutcome::Stored});
+  EXPECT_NO_THROW(store->syncCommitted());
+  // Pull the log out from under the store: what an outside tool replacing it would do.
+  const auto wal = root.path() / "annexa.db-wal";
+  ASSERT_TRUE(std::filesystem::exists(wal));
+  std::filesystem::rename(wal, root.path() / "moved-wal");
+  std::ofstream(wal.string()) << "";
+  EXPECT_THROW(store->syncCommitted(), SqliteError);
+  // Even with the log back in place, it takes no more reports: only a restart starts again from the disk.
+  std::filesystem::remove(wal);
+  std::filesystem::rename(root.path() / "moved-wal", wal);
+  EXPECT_THROW(store->ingestUnsynced({reportOf("agent-1")}), SqliteError);
+  EXPECT_THROW(store->ingest({reportOf("agent-1")}), SqliteError);
+  EXPECT_EQ(store->reportCount(), 1);
 }
 
 TEST(WalSync, SyncsTheLogOfAWalDatabaseOnly) {
