@@ -76,11 +76,12 @@ class HttpsServer::Impl {
         metrics_(metrics),
         revocations_(revocations),
         ioc_(std::max(1, options_.threads)),
+        control_(net::make_strand(ioc_)),
         ssl_(ssl::context::tls_server),
-        acceptor_(ioc_),
-        maintenanceTimer_(ioc_),
-        graceTimer_(ioc_),
-        signals_(ioc_) {}
+        acceptor_(control_),
+        maintenanceTimer_(control_),
+        graceTimer_(control_),
+        signals_(control_) {}
 
   VoidResult start() {
     if (auto tls = configureTls(); !tls) return tls;
@@ -123,7 +124,7 @@ class HttpsServer::Impl {
   }
 
   void stop() {
-    net::post(ioc_, [this] { beginShutdown(); });
+    net::post(control_, [this] { beginShutdown(); });
   }
 
   bool stopping() const { return stopping_; }
@@ -185,12 +186,18 @@ class HttpsServer::Impl {
     maintenanceTimer_.expires_after(options_.maintenanceInterval);
     maintenanceTimer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec || stopping_) return;
-      try {
-        api_.maintain();
-      } catch (const std::exception& e) {
-        std::fprintf(stderr, "annexa-collector: maintenance failed: %s\n", e.what());
-      }
-      scheduleMaintenance();
+      // The work itself off the control strand (a posture rebuild at 10,000 hosts takes a few hundred ms, which
+      // would hold back every new connection), and the timer set again back on it.
+      net::post(ioc_, [this] {
+        try {
+          api_.maintain();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "annexa-collector: maintenance failed: %s\n", e.what());
+        }
+        net::post(control_, [this] {
+          if (!stopping_) scheduleMaintenance();
+        });
+      });
     });
   }
 
@@ -201,6 +208,10 @@ class HttpsServer::Impl {
   Metrics& metrics_;
   RevocationList& revocations_;
   net::io_context ioc_;
+  // The acceptor, the timers and the signal set are not thread-safe, and their handlers run on any of the pool's
+  // threads: all of them live on this strand, so shutdown never closes the acceptor while a handler starts the
+  // next accept on it (seen as a crash in epoll_reactor::start_op under load).
+  net::strand<net::io_context::executor_type> control_;
   ssl::context ssl_;
   tcp::acceptor acceptor_;
   net::steady_timer maintenanceTimer_;
@@ -397,7 +408,7 @@ void HttpsServer::Impl::beginShutdown() {
     if (!ec) ioc_.stop();
   });
   // When every session has finished, only the grace timer keeps the loop alive: poll for that.
-  auto poll = std::make_shared<net::steady_timer>(ioc_);
+  auto poll = std::make_shared<net::steady_timer>(control_);
   auto check = std::make_shared<std::function<void()>>();
   *check = [this, poll, check] {
     bool anyAlive = false;

@@ -28,13 +28,19 @@ IngestRequest reportOf(const std::string& agentId) {
   return {agentId, report, toJson(report).dump(), 1795000000, std::nullopt};
 }
 
-TEST(IngestQueue, StoresWhatItAcceptsAndRefusesOnceFullOrStopped) {
-  test::FixtureRoot root;
+// A store in `root` that knows agent-1.
+std::unique_ptr<Store> storeWithAgent(const test::FixtureRoot& root) {
   auto store = openSqliteStore(root.path() / "annexa.db");
   AgentRecord agent;
   agent.id = "agent-1";
   agent.certSerial = "01";
   store->addAgent(agent);
+  return store;
+}
+
+TEST(IngestQueue, StoresWhatItAcceptsAndRefusesOnceFullOrStopped) {
+  test::FixtureRoot root;
+  auto store = storeWithAgent(root);
   IngestQueue queue(*store, 256, /*maxDepth=*/1);
   EXPECT_TRUE(queue.accepting());
   std::promise<Result<IngestOutcome>> done;
@@ -86,12 +92,6 @@ struct ReleaseAtExit {
 
 class IngestQueueSync : public ::testing::Test {
  protected:
-  IngestQueueSync() {
-    AgentRecord agent;
-    agent.id = "agent-1";
-    agent.certSerial = "01";
-    store_->addAgent(agent);
-  }
   std::future<Result<IngestOutcome>> submit(IngestQueue& queue, IngestRequest request) {
     auto done = std::make_shared<std::promise<Result<IngestOutcome>>>();
     auto answer = done->get_future();
@@ -100,7 +100,7 @@ class IngestQueueSync : public ::testing::Test {
   }
 
   test::FixtureRoot root_;
-  std::unique_ptr<Store> store_ = openSqliteStore(root_.path() / "annexa.db");
+  std::unique_ptr<Store> store_ = storeWithAgent(root_);
   HeldSync sink_{*store_};
 };
 
@@ -140,11 +140,7 @@ TEST_F(IngestQueueSync, AfterAFailedSyncEveryReportIsRefusedUntilRestart) {
 TEST(SqliteStoreFlush, AFailedFlushMakesTheStoreRefuseReports) {
   // The store's own guard, for callers other than the queue: after the flush fails it refuses to append.
   test::FixtureRoot root;
-  auto store = openSqliteStore(root.path() / "annexa.db");
-  AgentRecord agent;
-  agent.id = "agent-1";
-  agent.certSerial = "01";
-  store->addAgent(agent);
+  auto store = storeWithAgent(root);
   ASSERT_EQ(store->ingestUnsynced({reportOf("agent-1")}), std::vector<IngestOutcome>{IngestOutcome::Stored});
   EXPECT_NO_THROW(store->syncCommitted());
   // Pull the log out from under the store: what an outside tool replacing it would do.
