@@ -7,7 +7,19 @@
 namespace annexa::collector {
 
 IngestQueue::IngestQueue(IngestSink& store, std::size_t maxBatch, std::size_t maxDepth)
-    : store_(store), maxBatch_(maxBatch), maxDepth_(maxDepth), syncer_([this] { syncLoop(); }), writer_([this] { run(); }) {}
+    : store_(store), maxBatch_(maxBatch), maxDepth_(maxDepth), syncer_([this] { syncLoop(); }) {
+  try {
+    writer_ = std::thread([this] { run(); });
+  } catch (...) {
+    {
+      std::lock_guard lock(syncMutex_);
+      writerDone_ = true;
+    }
+    syncWake_.notify_one();
+    syncer_.join();  // a joinable thread left behind would terminate the program
+    throw;
+  }
+}
 
 IngestQueue::~IngestQueue() { stop(); }
 
