@@ -6,6 +6,7 @@
 // two readers cannot drift apart.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,15 @@ Result<std::string> requireString(const Node& j, const char* key, const std::str
   const auto value = j.find(key);
   if (!value || !value->isString()) return makeError(where + ": \"" + key + "\" must be a string");
   return value->text();
+}
+
+// A string naming something ("check", "report_id"): required, 1 to maxSize characters.
+template <class Node>
+Result<std::string> requireIdentifier(const Node& j, const char* key, const std::string& where, std::size_t maxSize) {
+  auto value = requireString(j, key, where);
+  if (value && (value->empty() || value->size() > maxSize))
+    return makeError(where + ": \"" + key + "\" must be 1-" + std::to_string(maxSize) + " characters");
+  return value;
 }
 
 template <class Node>
@@ -66,10 +76,9 @@ template <class Node>
 Result<CheckResult> readCheckResult(const Node& j) {
   if (!j.isObject()) return makeError("result must be an object");
   CheckResult r;
-  auto check = requireString(j, "check", "result");
+  auto check = requireIdentifier(j, "check", "result", 128);
   if (!check) return makeError(check.error());
   r.check = std::move(*check);
-  if (r.check.empty() || r.check.size() > 128) return makeError("result: \"check\" must be 1-128 characters");
   const std::string where = "result " + r.check;
 
   const auto status = requireNamed(j, "status", parseCheckStatus, where);
@@ -103,9 +112,8 @@ Result<Report> readReport(const Node& j) {
   if (!schema) return makeError(schema.error());
   if (*schema != kReportSchema) return makeError("unsupported report schema \"" + *schema + "\"");
 
-  auto id = requireString(j, "report_id", "report");
+  auto id = requireIdentifier(j, "report_id", "report", 64);
   if (!id) return makeError(id.error());
-  if (id->empty() || id->size() > 64) return makeError("report: \"report_id\" must be 1-64 characters");
   report.reportId = std::move(*id);
 
   auto started = requireString(j, "started_at", "report");
