@@ -218,15 +218,17 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     metrics_.reportRejected("other_host");
     return respond(jsonError(403, "report names a different host than the one this agent enrolled"));
   }
-  // Busy or stopping: refuse before spending the hashing and compression on a report that cannot be queued.
-  if (!queue_.accepting()) {
+  // Busy, stopping or failed: the agent keeps its report and retries later.
+  const auto refused = [&] {
     if (const auto failure = queue_.failure(); !failure.empty()) {
       metrics_.reportRejected("storage");
       return respond(jsonError(503, failure));
     }
     metrics_.reportRejected("queue_full");
-    return respond(jsonError(503, "collector is busy; retry later"));
-  }
+    respond(jsonError(503, "collector is busy; retry later"));
+  };
+  // Refused before spending the hashing and compression on a report that cannot be queued.
+  if (!queue_.accepting()) return refused();
   const std::string reportId = report.reportId;
   const std::uint64_t dropped = report.droppedReports;
   // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.
@@ -250,10 +252,7 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     }
     respond(jsonOk({{"status", stored ? "stored" : "duplicate"}, {"report_id", reportId}}));
   });
-  if (!queued) {
-    metrics_.reportRejected("queue_full");
-    respond(jsonError(503, "collector is busy; retry later"));
-  }
+  if (!queued) refused();
 }
 
 ApiResponse Api::createToken(const ApiRequest& request) {

@@ -79,19 +79,15 @@ void IngestQueue::run() {
     for (auto& item : batch) requests.push_back(std::move(item.request));
     Committed done{std::move(batch), {}};
     done.results.reserve(done.items.size());
-    const auto refuseAll = [&](const std::string& why) {
-      done.results.clear();
-      for (std::size_t i = 0; i < done.items.size(); ++i) done.results.emplace_back(makeError("storage failure: " + why));
-    };
     if (failed_) {
-      refuseAll(failure());  // nothing more is written after a failed flush
+      refuseAll(done, failure());  // nothing more is written after a failed flush
     } else {
       try {
         for (const auto outcome : store_.ingestUnsynced(requests)) done.results.emplace_back(outcome);
       } catch (const std::exception& e) {
         // Usually rolled back; at worst committed but unanswered. Either way the agents keep their spooled copies
         // and send them again, and a stored one is then recognised as a duplicate.
-        refuseAll(e.what());
+        refuseAll(done, e.what());
       }
     }
     {
@@ -116,13 +112,12 @@ void IngestQueue::syncLoop() {
     try {
       if (!failed_) store_.syncCommitted();
     } catch (const std::exception& e) {
-      failAll(e.what());
+      markFailed(e.what());
     }
     if (failed_) {
       // Committed but perhaps never on disk: the agents keep their copies and send them again after a restart.
-      const std::string why = "storage failure: " + failure();
-      for (auto& batch : waiting)
-        for (auto& result : batch.results) result = makeError(why);
+      const std::string why = failure();
+      for (auto& batch : waiting) refuseAll(batch, why);
     }
     for (auto& batch : waiting) {
       complete(batch);
@@ -132,7 +127,12 @@ void IngestQueue::syncLoop() {
   }
 }
 
-void IngestQueue::failAll(const std::string& why) {
+void IngestQueue::refuseAll(Committed& batch, const std::string& why) {
+  batch.results.clear();
+  for (std::size_t i = 0; i < batch.items.size(); ++i) batch.results.emplace_back(makeError("storage failure: " + why));
+}
+
+void IngestQueue::markFailed(const std::string& why) {
   {
     std::lock_guard lock(mutex_);
     if (failed_) return;

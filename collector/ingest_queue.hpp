@@ -54,7 +54,8 @@ class IngestQueue {
   };
   void run();
   void syncLoop();
-  void failAll(const std::string& why);
+  void markFailed(const std::string& why);
+  static void refuseAll(Committed& batch, const std::string& why);
   static void complete(Committed& batch);
 
   IngestSink& store_;

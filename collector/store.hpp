@@ -184,7 +184,6 @@ class IngestSink {
 
 class Store : public IngestSink {
  public:
-
   // Enrollment tokens: only the hash of a token is stored.
   virtual void addToken(const TokenRecord& token, const std::string& tokenHash) = 0;
   // Uses one use of a valid token; the error says why it was refused (unknown, expired, used up, revoked).
