@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/last_full_report.hpp"
 #include "agent/runner.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
@@ -139,8 +140,9 @@ Result<AgentIdentity> loadIdentity(const StateDir& state) {
   return identity;
 }
 
-DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client) {
+DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client, const fs::path& lastFullReport) {
   DeliveryOutcome outcome;
+  LastFullReportFile lastFull(lastFullReport);
   for (const auto& report : spool.list()) {
     auto body = spool.read(report);
     if (!body) {  // vanished or unreadable: nothing to send
@@ -148,12 +150,26 @@ DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client) {
       ++outcome.quarantined;
       continue;
     }
-    auto response = client.request("POST", "/api/v1/reports", *body);
+    const auto forms = lastFull.enabled() ? deliveryForms(*body, lastFull.current()) : DeliveryForms{};
+    bool sentUnchanged = forms.unchangedBody.has_value();
+    auto response = client.request("POST", "/api/v1/reports", sentUnchanged ? *forms.unchangedBody : *body);
+    if (sentUnchanged && response && response->status == 409) {
+      // The collector's state is not the report we remember (a newer one, a restored database): send it all.
+      lastFull.forget();
+      sentUnchanged = false;
+      response = client.request("POST", "/api/v1/reports", *body);
+    }
     if (!response) {
       outcome.error = response.error();
       return outcome;
     }
     if (response->status >= 200 && response->status < 300) {
+      if (sentUnchanged) {
+        ++outcome.unchanged;
+        outcome.unchangedSince = lastFull.current()->reportId;
+      } else if (forms.full) {
+        lastFull.remember(*forms.full);  // before the spool forgets it: a crash in between only resends it
+      }
       if (auto removed = spool.remove(report); !removed) {
         outcome.error = removed.error();
         return outcome;
@@ -240,9 +256,12 @@ int runAgentLoop(const RunLoopOptions& options, std::ostream& out, std::ostream&
       nextCheck = std::chrono::steady_clock::now() +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval * jitter(rng));
     }
-    const auto delivery = deliverSpool(spool, client);
+    const auto delivery = deliverSpool(spool, client, options.state.lastFullReport());
     if (delivery.delivered > 0 || delivery.quarantined > 0)
       out << formatRfc3339(std::chrono::system_clock::now()) << " delivered " << delivery.delivered
+          << (delivery.unchanged ? " (" + std::to_string(delivery.unchanged) + " as unchanged since " +
+                                       delivery.unchangedSince + ")"
+                                 : "")
           << (delivery.quarantined ? ", set aside " + std::to_string(delivery.quarantined) + " refused" : "")
           << std::endl;
     auto wakeAt = nextCheck;

@@ -17,13 +17,14 @@
 
 namespace annexa::agent {
 
-// STATE/agent.key (0600, never leaves the host), agent.crt, ca.crt, enrollment.json, spool/.
+// STATE/agent.key (0600, never leaves the host), agent.crt, ca.crt, enrollment.json, last-full-report.json, spool/.
 struct StateDir {
   std::filesystem::path root;
   std::filesystem::path key() const { return root / "agent.key"; }
   std::filesystem::path certificate() const { return root / "agent.crt"; }
   std::filesystem::path ca() const { return root / "ca.crt"; }
   std::filesystem::path enrollment() const { return root / "enrollment.json"; }
+  std::filesystem::path lastFullReport() const { return root / "last-full-report.json"; }
   std::filesystem::path spool() const { return root / "spool"; }
 };
 
@@ -53,12 +54,16 @@ Result<AgentIdentity> loadIdentity(const StateDir& state);
 
 struct DeliveryOutcome {
   int delivered = 0;    // stored or already stored (duplicate)
+  int unchanged = 0;    // of those, sent as "unchanged since" a full report
+  std::string unchangedSince;  // the full report the last of them named
   int quarantined = 0;  // refused as malformed or too large: moved aside
   std::optional<std::string> error;  // delivery stopped here; the rest stays spooled
 };
 
-// Sends spooled reports oldest first; each is deleted only after a 2xx.
-DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client);
+// Sends spooled reports oldest first; each is deleted only after a 2xx. With `lastFullReport` (the file that
+// remembers the last full report the collector took), a report with the same results goes in its short form
+// (agent/last_full_report.hpp); when the collector answers 409 to it, the memory is dropped and the full report sent.
+DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client, const std::filesystem::path& lastFullReport = {});
 
 // Exponential backoff with full jitter: uniform in [base·2^(failures-1) / 2, base·2^(failures-1)], capped.
 std::chrono::seconds backoffDelay(int failures, std::chrono::seconds base, std::chrono::seconds cap, std::mt19937_64& rng);

@@ -245,10 +245,11 @@ struct KeepAliveFleet {
   const std::vector<EnrolledAgent>& agents;
   std::vector<std::unique_ptr<HttpsClient>> clients;
   std::vector<std::vector<ReportTemplate>> templates;
+  std::vector<ReportTemplate> unchanged;  // per agent: "unchanged since" its last full report (establishUnchanged)
 };
 
 KeepAliveFleet connectKeepAlive(const Options& o, const ServerEndpoint& endpoint, const std::vector<EnrolledAgent>& agents) {
-  KeepAliveFleet fleet{agents, {}, std::vector<std::vector<ReportTemplate>>(agents.size())};
+  KeepAliveFleet fleet{agents, {}, std::vector<std::vector<ReportTemplate>>(agents.size()), {}};
   // Connected before any clock starts, so the phases measure requests only.
   for (const auto& a : agents) fleet.clients.push_back(std::make_unique<HttpsClient>(endpoint, a.tls, std::chrono::seconds(30)));
   const auto warm = runThreads(o.threads, [&](int t, ThreadTally& tally) {
@@ -263,7 +264,8 @@ KeepAliveFleet connectKeepAlive(const Options& o, const ServerEndpoint& endpoint
 
 // What each kept-alive request is: a report whose results change, a heartbeat, or GET /healthz (the floor that
 // TLS, HTTP and the collector's request handling set, to compare with a web server's no-op).
-enum class Load { ThreeResultsChange, Heartbeats, Healthz };
+// Unchanged: the short annexa.unchanged/1 report an agent sends instead of a heartbeat (docs/unchanged-reports.md).
+enum class Load { ThreeResultsChange, Heartbeats, Unchanged, Healthz };
 
 struct Drive {
   PhaseTally phase;
@@ -287,7 +289,8 @@ Drive drive(const Options& o, KeepAliveFleet& fleet, Load load, Clock::time_poin
       const auto built = Clock::now();
       // The agent's nth report: the next variant (three results changed), or its last results again.
       const std::uint64_t nth = round / mine.size();
-      const auto& variant = fleet.templates[i][load == Load::Heartbeats ? 0 : nth % KeepAliveFleet::kVariants];
+      const auto& variant = load == Load::Unchanged ? fleet.unchanged[i]
+                            : fleet.templates[i][load == Load::Heartbeats ? 0 : nth % KeepAliveFleet::kVariants];
       const auto body = load == Load::Healthz ? std::string() : variant.body(sequenceBase + round);
       const auto start = Clock::now();
       stampMicros += std::chrono::duration_cast<std::chrono::microseconds>(start - built).count();
@@ -328,15 +331,35 @@ void warmUpPhase(const Options& o, KeepAliveFleet& fleet, HttpsClient& admin) {
   fail("the collector trained no body dictionary within 120 s of reports");
 }
 
+// Each agent sends one full report (not timed), which its short reports then name, as a real agent's do.
+void establishUnchanged(const Options& o, KeepAliveFleet& fleet, std::uint64_t sequence) {
+  const auto& agents = fleet.agents;
+  const auto setUp = runThreads(o.threads, [&](int t, ThreadTally& tally) {
+    for (std::size_t i = static_cast<std::size_t>(t); i < agents.size(); i += static_cast<std::size_t>(o.threads))
+      if (auto ok = sendReport(*fleet.clients[i], fleet.templates[i][0].body(sequence)); !ok)
+        return tally.fail(agents[i].agentId + ": " + ok.error());
+  });
+  requireNoErrors(setUp, "the full reports that short reports name");
+  fleet.unchanged.clear();
+  for (std::size_t i = 0; i < agents.size(); ++i)
+    fleet.unchanged.push_back(ReportTemplate::unchangedSince(agents[i], fleet.templates[i][0], sequence));
+}
+
 void keepAlivePhase(const Options& o, KeepAliveFleet& fleet, Load load, std::uint64_t sequenceBase, pid_t collector) {
   static const char* const kWhat[] = {"3 of 50 results change in every report", "heartbeats (results unchanged)",
+                                      "short reports (\"unchanged since\" the host's last full report)",
                                       "GET /healthz (no body, nothing stored)"};
-  static const char* const kResult[] = {"keep-alive", "keep-alive heartbeats", "keep-alive healthz"};
+  static const char* const kResult[] = {"keep-alive", "keep-alive heartbeats", "keep-alive unchanged", "keep-alive healthz"};
   const auto which = static_cast<std::size_t>(load);
   std::printf("\n== keep-alive throughput, %s: %d threads, %zu agents, %d s%s ==\n", kWhat[which], o.threads,
               fleet.agents.size(), o.seconds, o.reportCap ? (", at most " + std::to_string(o.reportCap) + " requests").c_str() : "");
-  const auto sampleBody = load == Load::Healthz ? std::string() : fleet.templates.front().front().body(0);
-  if (!sampleBody.empty()) std::printf("  %-34s %zu bytes, 50 results\n", "report size", sampleBody.size());
+  if (load == Load::Unchanged) establishUnchanged(o, fleet, sequenceBase);
+  const auto sampleBody = load == Load::Healthz     ? std::string()
+                          : load == Load::Unchanged ? fleet.unchanged.front().body(0)
+                                                    : fleet.templates.front().front().body(0);
+  if (!sampleBody.empty())
+    std::printf("  %-34s %zu bytes%s\n", "report size", sampleBody.size(),
+                load == Load::Unchanged ? ", naming a full report of 50 results" : ", 50 results");
   const auto cap = o.reportCap ? o.reportCap : std::numeric_limits<std::size_t>::max();
   const auto cpu = markCpu(collector);
   const auto [phase, stampMs] = drive(o, fleet, load, Clock::now() + std::chrono::seconds(o.seconds), cap, sequenceBase);
@@ -476,6 +499,7 @@ int runBench(const Options& o) {
     warmUpPhase(o, fleet, *adminClient(collector, endpoint, *caPem));
     keepAlivePhase(o, fleet, Load::ThreeResultsChange, 0, collector.pid());
     keepAlivePhase(o, fleet, Load::Heartbeats, 500'000'000ULL, collector.pid());
+    keepAlivePhase(o, fleet, Load::Unchanged, 2'000'000'000ULL, collector.pid());
     keepAlivePhase(o, fleet, Load::Healthz, 0, collector.pid());
   }
   handshakePhase(o, endpoint, *caPem, agents, collector.pid());

@@ -31,6 +31,7 @@
 #include "common/model.hpp"
 #include "common/pki.hpp"
 #include "common/random.hpp"
+#include "common/result_digest.hpp"
 
 namespace annexa::bench {
 namespace {
@@ -295,15 +296,36 @@ constexpr char kSequencePlaceholder[] = "SEQUENCE----";
 constexpr char kStartedPlaceholder[] = "STARTED-AT-STARTED-Z";  // as wide as "2026-11-23T18:30:00Z"
 }  // namespace
 
-ReportTemplate::ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant) {
-  auto report = simulatedReport(agent, variant);
-  report.reportId = "bench-" + std::to_string(agent.index) + "-" + kSequencePlaceholder + "-" + agent.agentId.substr(0, 8);
+ReportTemplate::ReportTemplate(Report report) {
+  const std::string idPattern = "-" + std::string(kSequencePlaceholder) + "-";
+  report.reportId = report.reportId + idPattern + report.agentId.substr(0, 8);
   report.startedAt = kStartedPlaceholder;
+  resultsDigest_ = digestResults(report.results).resultsDigest;
   body_ = toJson(report).dump();
   sequenceAt_ = body_.find(kSequencePlaceholder);
   startedAt_ = body_.find(kStartedPlaceholder);
-  if (sequenceAt_ == std::string::npos || startedAt_ == std::string::npos)
+  idAt_ = body_.find("\"report_id\":\"");
+  if (sequenceAt_ == std::string::npos || startedAt_ == std::string::npos || idAt_ == std::string::npos)
     throw std::runtime_error("bench report placeholders not rendered");
+  idAt_ += std::strlen("\"report_id\":\"");
+  idSize_ = report.reportId.size();
+}
+
+ReportTemplate::ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant)
+    : ReportTemplate([&] {
+        auto report = simulatedReport(agent, variant);
+        report.reportId = "bench-" + std::to_string(agent.index);
+        report.agentId = agent.agentId;
+        return report;
+      }()) {}
+
+ReportTemplate ReportTemplate::unchangedSince(const EnrolledAgent& agent, const ReportTemplate& full, std::uint64_t sequence) {
+  auto report = simulatedReport(agent, 0);
+  report.schema = std::string(kUnchangedSchema);
+  report.reportId = "bench-unchanged-" + std::to_string(agent.index);
+  report.results.clear();
+  report.unchangedSince = UnchangedSince{full.reportId(sequence), full.resultsDigest_};
+  return ReportTemplate(std::move(report));
 }
 
 std::string ReportTemplate::body(std::uint64_t sequence) const {
@@ -314,6 +336,8 @@ std::string ReportTemplate::body(std::uint64_t sequence) const {
   out.replace(startedAt_, now.size(), now);
   return out;
 }
+
+std::string ReportTemplate::reportId(std::uint64_t sequence) const { return body(sequence).substr(idAt_, idSize_); }
 
 HandshakeClient::HandshakeClient(const EnrolledAgent& agent, const std::string& caPem) {
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/https_client.hpp"
+#include "common/model.hpp"
 #include "common/result.hpp"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX, kept out of this header
@@ -72,14 +73,22 @@ std::string reportBody(const EnrolledAgent& agent, std::uint64_t sequence);
 // machine's cores to the collector.
 class ReportTemplate {
  public:
+  // The agent's 50-result report of `variant` (see reportBody).
   ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant);
+  // The short annexa.unchanged/1 report an agent sends when its results are those of `full`'s report `sequence`.
+  static ReportTemplate unchangedSince(const EnrolledAgent& agent, const ReportTemplate& full, std::uint64_t sequence);
   // Stamps the report id's sequence (< 10^12, unique per agent) and started_at = now.
   std::string body(std::uint64_t sequence) const;
+  std::string reportId(std::uint64_t sequence) const;
 
  private:
+  explicit ReportTemplate(Report report);
+
   std::string body_;
+  std::string resultsDigest_;  // of the full report's results (common/result_digest.hpp)
   std::size_t sequenceAt_ = 0;
   std::size_t startedAt_ = 0;
+  std::size_t idAt_ = 0, idSize_ = 0;
 };
 
 // New mTLS connections as cheaply as the client side allows: the agent's certificate, key and trusted CA are

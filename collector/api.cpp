@@ -231,26 +231,32 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
   if (!queue_.accepting()) return refused();
   const std::string reportId = report.reportId;
   const std::uint64_t dropped = report.droppedReports;
+  const bool unchanged = report.unchangedSince.has_value();
   // Hashes and evidence text are computed here, on this network thread, so the single writer only runs SQL.
   const auto dictionary = store_.bodyDictionary();
   auto prepared = prepareReport(report, request.body, std::move(received->canonicalSha256),
                                 received->bodyIsCanonical, dictionary.get());
   // The body travels compressed inside `prepared`: a queued report does not also hold the bytes received.
   IngestRequest ingest{agent->id, std::move(report), std::string(), clock_(), std::move(prepared)};
-  const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, respond](Result<IngestOutcome> outcome) {
+  const bool queued = queue_.submit(std::move(ingest), [this, reportId, dropped, unchanged, respond](Result<IngestOutcome> outcome) {
     if (!outcome) {
       metrics_.reportRejected("storage");
       return respond(jsonError(503, outcome.error()));
     }
-    const bool stored = *outcome == IngestOutcome::Stored;
-    if (stored) {
-      metrics_.reportAccepted();
-      metrics_.agentReportsDropped(dropped);
-      ++ingestGeneration_;
-    } else {
-      metrics_.reportDuplicate();
+    switch (*outcome) {
+      case IngestOutcome::Stored:
+        metrics_.reportAccepted();
+        if (unchanged) metrics_.reportUnchanged();
+        metrics_.agentReportsDropped(dropped);
+        ++ingestGeneration_;
+        return respond(jsonOk({{"status", "stored"}, {"report_id", reportId}}));
+      case IngestOutcome::Duplicate:
+        metrics_.reportDuplicate();
+        return respond(jsonOk({{"status", "duplicate"}, {"report_id", reportId}}));
+      case IngestOutcome::NotCurrent:
+        metrics_.reportRejected("not_current");
+        return respond(jsonError(409, "the report named by same_as is not this host's current state; send the full report"));
     }
-    respond(jsonOk({{"status", stored ? "stored" : "duplicate"}, {"report_id", reportId}}));
   });
   if (!queued) refused();
 }

@@ -1,11 +1,16 @@
 #include "collector/evidence_verify.hpp"
 
+#include <algorithm>
+#include <deque>
 #include <map>
+#include <optional>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
 #include "collector/evidence_log.hpp"
 #include "common/clock.hpp"
+#include "common/model.hpp"
 #include "common/pki.hpp"
 
 namespace annexa::collector {
@@ -13,6 +18,18 @@ namespace {
 
 constexpr int kPageSize = 1000;
 constexpr std::size_t kMaxProblems = 100;  // enough to see the pattern; the first one is what matters
+// A short report names its host's latest full report; a few more cover late redeliveries in between.
+constexpr std::size_t kRecentFullReports = 8;
+
+// The report a short (annexa.unchanged/1) body names; nothing for a full report. Only a body that mentions the
+// short schema at all is parsed, so a log of full reports costs one scan each.
+std::optional<std::string> unchangedReference(const std::string& body) {
+  if (body.find(kUnchangedSchema) == std::string::npos) return std::nullopt;
+  const auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || j.value("schema", std::string()) != kUnchangedSchema) return std::nullopt;
+  const auto sameAs = j.find("same_as");
+  return sameAs != j.end() && sameAs->is_string() ? sameAs->get<std::string>() : std::string();
+}
 
 class ChainWalk {
  public:
@@ -31,6 +48,7 @@ class ChainWalk {
       entryProblem(e, "entry_hash does not match the entry's fields (entry altered)");
     }
     checkReport(record);
+    checkReference(record);
     if (headSeqs_.count(e.seq)) chainHashes_[e.seq] = e.entryHash;
     previousHash_ = e.entryHash;
     expectedSeq_ = e.seq + 1;
@@ -53,6 +71,20 @@ class ChainWalk {
         break;
     }
   }
+  // A short report stands for a full report of the same host earlier in the log (docs/unchanged-reports.md).
+  void checkReference(const EvidenceRecord& record) {
+    const auto& e = record.entry;
+    auto& recent = recentFull_[e.agentId];
+    // A purged body was a full report or a short one; counting it as full only forgoes a check, never fails one.
+    std::optional<std::string> sameAs;
+    if (record.body == EvidenceBody::Present && record.bodyDamage.empty()) sameAs = unchangedReference(record.bodyBytes);
+    if (!sameAs) {
+      recent.push_back(e.reportId);
+      if (recent.size() > kRecentFullReports) recent.pop_front();
+    } else if (std::find(recent.begin(), recent.end(), *sameAs) == recent.end()) {
+      entryProblem(e, "short report names \"" + *sameAs + "\", which is not a full report of this host earlier in the log");
+    }
+  }
   void entryProblem(const EvidenceEntry& e, std::string reason) {
     problem({EvidenceProblem::Kind::Entry, e.seq, e.agentId, e.reportId, std::move(reason)});
   }
@@ -63,6 +95,7 @@ class ChainWalk {
   EvidenceVerification& result_;
   const std::map<std::int64_t, std::string>& headSeqs_;
   std::map<std::int64_t, std::string> chainHashes_;
+  std::unordered_map<std::string, std::deque<std::string>> recentFull_;  // per agent, oldest first
   std::int64_t expectedSeq_ = 1;
   std::string previousHash_ = kEvidenceGenesisHash;
 };

@@ -23,6 +23,8 @@ std::string Metrics::render(const Gauges& gauges) const {
   std::ostringstream out;
   out << "# HELP annexa_reports_accepted_total Reports stored.\n# TYPE annexa_reports_accepted_total counter\n"
       << "annexa_reports_accepted_total " << reportsAccepted_ << "\n"
+      << "# HELP annexa_reports_unchanged_total Accepted reports that were short: results unchanged since a full one.\n"
+      << "# TYPE annexa_reports_unchanged_total counter\nannexa_reports_unchanged_total " << reportsUnchanged_ << "\n"
       << "# HELP annexa_reports_duplicate_total Reports already stored (redelivery), acknowledged again.\n"
       << "# TYPE annexa_reports_duplicate_total counter\nannexa_reports_duplicate_total " << reportsDuplicate_ << "\n"
       << "# HELP annexa_agent_reports_dropped_total Reports agents dropped from a full spool (announced later).\n"

@@ -14,6 +14,8 @@ class Metrics {
  public:
   void reportAccepted() { ++reportsAccepted_; }
   void reportDuplicate() { ++reportsDuplicate_; }
+  // Of the accepted ones: short reports (annexa.unchanged/1) that confirmed the host's results.
+  void reportUnchanged() { ++reportsUnchanged_; }
   void reportRejected(const std::string& reason);
   void requestServed(const std::string& route, int status, double seconds);
   void handshakeFailed() { ++handshakeFailures_; }
@@ -37,6 +39,7 @@ class Metrics {
                                                       0.1,   0.25,   0.5,   1,    2.5,   5};
   std::atomic<std::uint64_t> reportsAccepted_{0};
   std::atomic<std::uint64_t> reportsDuplicate_{0};
+  std::atomic<std::uint64_t> reportsUnchanged_{0};
   std::atomic<std::uint64_t> handshakeFailures_{0};
   std::atomic<std::uint64_t> agentReportsDropped_{0};
   mutable std::mutex mutex_;

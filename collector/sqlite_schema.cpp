@@ -156,6 +156,11 @@ CREATE TABLE body_dictionaries (
   dictionary BLOB NOT NULL
 );
 )sql",
+    // 5: the full report whose results are the host's state, which a short report (annexa.unchanged/1) names.
+    R"sql(
+ALTER TABLE agents ADD COLUMN last_full_report_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN last_full_report_at INTEGER;
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 

@@ -5,7 +5,7 @@
 
 namespace annexa::collector {
 
-inline constexpr int kStoreSchemaVersion = 4;
+inline constexpr int kStoreSchemaVersion = 5;
 
 // Migrates step by step up to `targetVersion` (tests stop early to build an old database the real way).
 void migrateStore(Database& db, int targetVersion = kStoreSchemaVersion);

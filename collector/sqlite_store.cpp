@@ -513,6 +513,24 @@ class SqliteStore final : public Store {
     std::optional<PreparedReport> preparedHere;
     const PreparedReport& prepared = request.prepared ? *request.prepared : preparedHere.emplace(prepareReport(report, request.rawBody));
 
+    auto agentQuery = writer_->prepare(
+        "SELECT last_seen, last_results_digest, last_full_report_id, last_full_report_at FROM agents WHERE id = ?");
+    agentQuery.bindView(1, request.agentId);
+    std::optional<std::int64_t> lastSeen, lastFullAt;
+    std::string lastDigest, lastFullId;
+    if (agentQuery.step()) {
+      lastSeen = optionalInt(agentQuery, 0);
+      lastDigest = agentQuery.columnText(1);
+      lastFullId = agentQuery.columnText(2);
+      lastFullAt = optionalInt(agentQuery, 3);
+    }
+    agentQuery.reset();
+    if (const auto& since = report.unchangedSince) {
+      const bool confirmsState = since->reportId == lastFullId && since->resultsDigest == lastDigest && lastFullAt &&
+                                 observedAt >= *lastFullAt && observedAt - *lastFullAt <= kUnchangedLongestSeconds;
+      if (!confirmsState) return isStored(request.agentId, report.reportId) ? IngestOutcome::Duplicate : IngestOutcome::NotCurrent;
+    }
+
     // Values are bound in place (bindView): request and prepared outlive every statement below.
     writer_->prepare("INSERT OR IGNORE INTO reports (agent_id, report_id, received_at, observed_at, sha256, body, "
                      "encoding) VALUES (?,?,?,?,?,?,?)")
@@ -521,16 +539,6 @@ class SqliteStore final : public Store {
     if (writer_->changes() == 0) return IngestOutcome::Duplicate;
     evidence_sql::append(*writer_, request.agentId, report.reportId, request.receivedAt, prepared.reportSha256);
 
-    auto agentQuery = writer_->prepare("SELECT last_seen, last_results_digest FROM agents WHERE id = ?");
-    agentQuery.bindView(1, request.agentId);
-    std::optional<std::int64_t> lastSeen;
-    std::string lastDigest;
-    if (agentQuery.step()) {
-      lastSeen = optionalInt(agentQuery, 0);
-      lastDigest = agentQuery.columnText(1);
-    }
-    agentQuery.reset();
-
     // An older report redelivered after a newer one is kept as evidence but does not roll state back.
     if (lastSeen && observedAt < *lastSeen) return IngestOutcome::Stored;
 
@@ -538,11 +546,17 @@ class SqliteStore final : public Store {
     const auto& digests = prepared.digests;
     const std::string& reportDigest = prepared.resultsDigest;
 
-    writer_->prepare("UPDATE agents SET last_seen = ?, hostname = ?, os_id = ?, os_version = ?, os_name = ?, "
-                     "kernel = ?, agent_version = ?, last_results_digest = ? WHERE id = ?")
-        .bind(1, observedAt).bindView(2, report.host.hostname).bindView(3, report.host.os.id).bindView(4, report.host.os.version)
+    // A full report becomes the one that later short reports of the same results name; a short one leaves it.
+    auto update = writer_->prepare(
+        "UPDATE agents SET last_seen = ?, hostname = ?, os_id = ?, os_version = ?, os_name = ?, kernel = ?, "
+        "agent_version = ?, last_results_digest = ?, last_full_report_id = coalesce(?, last_full_report_id), "
+        "last_full_report_at = coalesce(?, last_full_report_at) WHERE id = ?");
+    update.bind(1, observedAt).bindView(2, report.host.hostname).bindView(3, report.host.os.id).bindView(4, report.host.os.version)
         .bindView(5, report.host.os.prettyName).bindView(6, report.host.kernel).bindView(7, report.agentVersion)
-        .bindView(8, reportDigest).bindView(9, request.agentId).run();
+        .bindView(8, reportDigest).bindView(11, request.agentId);
+    if (report.unchangedSince) update.bindNull(9).bindNull(10);
+    else update.bindView(9, report.reportId).bind(10, observedAt);
+    update.run();
     // Unchanged results cost a heartbeat, not a row per check.
     if (reportDigest == lastDigest) return IngestOutcome::Stored;
 
@@ -578,6 +592,14 @@ class SqliteStore final : public Store {
       history_sql::recordRemoval(*writer_, request.agentId, checkId, observedAt, report.reportId);
     }
     return IngestOutcome::Stored;
+  }
+
+  bool isStored(std::string_view agentId, std::string_view reportId) {
+    auto q = writer_->prepare("SELECT 1 FROM reports WHERE agent_id = ? AND report_id = ?");
+    q.bindView(1, agentId).bindView(2, reportId);
+    const bool found = q.step();
+    q.reset();
+    return found;
   }
 
   void checkpointLoop() {

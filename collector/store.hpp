@@ -119,7 +119,10 @@ struct IngestRequest {
 PreparedReport prepareReport(const Report& report, std::string_view rawBody, std::string canonicalSha256 = {},
                              bool bodyIsCanonical = false, const BodyDictionary* dictionary = nullptr);
 
-enum class IngestOutcome { Stored, Duplicate };
+// NotCurrent: a short report (annexa.unchanged/1) whose full report is not the host's state, whose digest differs
+// from that state, or that is too far from it (kUnchangedLongestSeconds). Nothing is stored; the agent sends the
+// full report instead.
+enum class IngestOutcome { Stored, Duplicate, NotCurrent };
 
 struct DailyPostureRow {
   std::string day;  // YYYY-MM-DD (UTC)

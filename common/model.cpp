@@ -104,15 +104,20 @@ nlohmann::json toJson(const HostInfo& host) {
 }
 
 nlohmann::json toJson(const Report& report) {
-  auto results = nlohmann::json::array();
-  for (const auto& r : report.results) results.push_back(toJson(r));
   nlohmann::json j = {{"schema", report.schema},
                       {"report_id", report.reportId},
                       {"agent", {{"version", report.agentVersion}}},
                       {"host", toJson(report.host)},
                       {"started_at", report.startedAt},
-                      {"duration_ms", report.durationMs},
-                      {"results", std::move(results)}};
+                      {"duration_ms", report.durationMs}};
+  if (report.unchangedSince) {
+    j["same_as"] = report.unchangedSince->reportId;
+    j["results_digest"] = report.unchangedSince->resultsDigest;
+  } else {
+    auto results = nlohmann::json::array();
+    for (const auto& r : report.results) results.push_back(toJson(r));
+    j["results"] = std::move(results);
+  }
   if (!report.agentId.empty()) j["agent"]["id"] = report.agentId;
   if (report.droppedReports > 0) j["dropped_reports"] = report.droppedReports;
   return j;

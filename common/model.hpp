@@ -14,6 +14,12 @@
 namespace annexa {
 
 inline constexpr std::string_view kReportSchema = "annexa.report/1";
+// A short report: this run's results are exactly those of an earlier full report (docs/unchanged-reports.md).
+inline constexpr std::string_view kUnchangedSchema = "annexa.unchanged/1";
+// An agent sends a full report at least this often, so evidence never rests on a reference far back; the
+// collector refuses a short report observed further than kUnchangedLongestSeconds after the report it names.
+inline constexpr std::int64_t kFullReportEverySeconds = 24 * 3600;
+inline constexpr std::int64_t kUnchangedLongestSeconds = 48 * 3600;
 
 enum class CheckStatus { Pass, Fail, NotApplicable, Error };
 enum class Severity { Low, Medium, High, Critical };
@@ -55,6 +61,14 @@ struct HostInfo {
   std::string machineId;
 };
 
+// What a short report confirms: the host's last full report the collector took, and the digest of its results
+// (common/result_digest.hpp) that this run reproduced.
+struct UnchangedSince {
+  std::string reportId;
+  std::string resultsDigest;
+  bool operator==(const UnchangedSince&) const = default;
+};
+
 struct Report {
   std::string schema = std::string(kReportSchema);
   std::string reportId;
@@ -65,6 +79,8 @@ struct Report {
   std::int64_t durationMs = 0;
   std::uint64_t droppedReports = 0;  // reports the agent's spool had to drop since the last delivery
   std::vector<CheckResult> results;
+  // Set: an annexa.unchanged/1 report, with no results of its own (schema says so).
+  std::optional<UnchangedSince> unchangedSince;
 };
 
 nlohmann::json toJson(const Evidence& evidence);

@@ -1,4 +1,4 @@
-// The rules for reading an annexa.report/1 document into a typed Report, written once over any JSON DOM.
+// The rules for reading an annexa.report/1 (or its short form, annexa.unchanged/1) document into a typed Report, written once over any JSON DOM.
 // A Node adaptor offers: isObject(), isArray(), isString(), find(key) -> std::optional<Node>, text() (a string's
 // value), integer() / unsignedInteger() -> std::optional (as nlohmann's is_number_integer / is_number_unsigned),
 // size() of an array, and forEach(f) over an array's elements, stopping when f returns false.
@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "common/model.hpp"
+#include "common/result_digest.hpp"
 
 namespace annexa::report_reader {
 
@@ -110,7 +111,9 @@ Result<Report> readReport(const Node& j) {
   Report report;
   auto schema = requireString(j, "schema", "report");
   if (!schema) return makeError(schema.error());
-  if (*schema != kReportSchema) return makeError("unsupported report schema \"" + *schema + "\"");
+  const bool unchanged = *schema == kUnchangedSchema;
+  if (*schema != kReportSchema && !unchanged) return makeError("unsupported report schema \"" + *schema + "\"");
+  report.schema = std::move(*schema);
 
   auto id = requireIdentifier(j, "report_id", "report", 64);
   if (!id) return makeError(id.error());
@@ -130,6 +133,17 @@ Result<Report> readReport(const Node& j) {
 
   if (const auto d = j.find("duration_ms"); d && d->integer()) report.durationMs = *d->integer();
   if (const auto d = j.find("dropped_reports"); d && d->unsignedInteger()) report.droppedReports = *d->unsignedInteger();
+
+  if (unchanged) {
+    auto sameAs = requireIdentifier(j, "same_as", "report", 64);
+    if (!sameAs) return makeError(sameAs.error());
+    auto digest = requireString(j, "results_digest", "report");
+    if (!digest) return makeError(digest.error());
+    if (!isResultsDigest(*digest)) return makeError("report: \"results_digest\" must be 64 lower-case hex digits");
+    if (j.find("results")) return makeError("report: an annexa.unchanged/1 report has no \"results\"");
+    report.unchangedSince = UnchangedSince{std::move(*sameAs), std::move(*digest)};
+    return report;
+  }
 
   const auto results = j.find("results");
   if (!results || !results->isArray()) return makeError("report: \"results\" must be an array");

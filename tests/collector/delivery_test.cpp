@@ -9,6 +9,7 @@
 #include "agent/transport.hpp"
 #include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
+#include "common/result_digest.hpp"
 #include "tests/collector/collector_harness.hpp"
 
 namespace annexa::collector {
@@ -47,10 +48,39 @@ class DeliveryTest : public ::testing::Test {
     return n;
   }
 
+  // makeReport's results are the same every time; only the id and the start differ.
+  Report reportStartedAt(std::int64_t unixSeconds) {
+    auto report = test::makeReport(agent_.id, agent_.machineId);
+    report.startedAt = formatRfc3339(unixSeconds);
+    return report;
+  }
+  void spool(const Report& report) { ASSERT_TRUE(spool_.add(test::reportBody(report)).ok()); }
+  // Delivers the whole spool, remembering the last full report in memoryFile(), and checks the counts.
+  agent::DeliveryOutcome deliverExpecting(int delivered, int unchanged) {
+    auto client = collector_.client(agent_.tls);
+    auto outcome = agent::deliverSpool(spool_, *client, memoryFile());
+    EXPECT_FALSE(outcome.error.has_value()) << *outcome.error;
+    EXPECT_EQ(outcome.delivered, delivered);
+    EXPECT_EQ(outcome.unchanged, unchanged);
+    EXPECT_TRUE(spool_.list().empty());
+    return outcome;
+  }
+  fs::path memoryFile() const { return collector_.scratch() / "last-full-report.json"; }
+  nlohmann::json memory() const { return parseJson(test::readFileOrEmpty(memoryFile())).valueOr(nlohmann::json()); }
+  void writeMemory(const nlohmann::json& memory) const {
+    ASSERT_TRUE(agent::writeFileDurably(memoryFile(), memory.dump(), 0600).ok());
+  }
+  nlohmann::json stored(const std::string& reportId) {
+    const auto body = collector_.store().rawReport(agent_.id, reportId);
+    return body ? parseJson(*body).valueOr(nlohmann::json()) : nlohmann::json();
+  }
+
   InProcessCollector collector_{roomyOptions()};
   test::TestAgent agent_;
   agent::Spool spool_{collector_.scratch() / "spool"};
 };
+
+std::string resultsDigest(const Report& report) { return digestResults(report.results).resultsDigest; }
 
 TEST_F(DeliveryTest, DeletesOnlyAfter2xxAndStopsAtTheFirstFailure) {
   const auto first = spoolValid();
@@ -106,6 +136,94 @@ TEST_F(DeliveryTest, BusyOrUnreachableCollectorKeepsEverySpooledReport) {
   EXPECT_EQ(collector_.store().reportCount(), 0);
 }
 
+TEST_F(DeliveryTest, RepeatedResultsGoAsUnchangedSinceTheLastFullReport) {
+  const auto t0 = collector_.now();
+  const auto first = reportStartedAt(t0 - 600);
+  spool(first);
+  auto outcome = deliverExpecting(1, 0);  // nothing remembered yet (no file): full
+  EXPECT_EQ(stored(first.reportId).value("schema", ""), kReportSchema);
+  EXPECT_EQ(memory().value("report_id", ""), first.reportId);
+  EXPECT_EQ(memory().value("results_digest", ""), resultsDigest(first));
+  const auto reportsBefore = collector_.store().reportCount();
+
+  const auto second = reportStartedAt(t0 - 300);
+  spool(second);
+  outcome = deliverExpecting(1, 1);
+  EXPECT_EQ(outcome.unchangedSince, first.reportId);
+  const auto shortReport = stored(second.reportId);
+  EXPECT_EQ(shortReport.value("schema", ""), kUnchangedSchema);
+  EXPECT_EQ(shortReport.value("same_as", ""), first.reportId);
+  EXPECT_EQ(shortReport.value("results_digest", ""), resultsDigest(second));
+  EXPECT_FALSE(shortReport.contains("results"));
+  EXPECT_EQ(collector_.store().findAgent(agent_.id)->lastSeen, t0 - 300);  // the host was seen again
+  EXPECT_EQ(collector_.store().reportCount(), reportsBefore + 1);
+  EXPECT_EQ(memory().value("report_id", ""), first.reportId);  // a short report is never the one to name
+}
+
+TEST_F(DeliveryTest, ChangedResultsGoInFullAndAreRememberedInstead) {
+  const auto t0 = collector_.now();
+  const auto first = reportStartedAt(t0 - 900);
+  auto changed = reportStartedAt(t0 - 600);
+  changed.results[1].evidence[0].observed = "something else";
+  auto repeated = reportStartedAt(t0 - 300);
+  repeated.results = changed.results;
+  spool(first);
+  spool(changed);
+  spool(repeated);
+
+  deliverExpecting(3, 1);
+  EXPECT_EQ(stored(changed.reportId).value("schema", ""), kReportSchema);
+  EXPECT_EQ(stored(repeated.reportId).value("schema", ""), kUnchangedSchema);
+  EXPECT_EQ(stored(repeated.reportId).value("same_as", ""), changed.reportId);
+  EXPECT_EQ(memory().value("report_id", ""), changed.reportId);
+  EXPECT_EQ(memory().value("results_digest", ""), resultsDigest(changed));
+}
+
+TEST_F(DeliveryTest, AStaleMemoryCostsOneRefusalThenTheFullReport) {
+  const auto t0 = collector_.now();
+  const auto report = reportStartedAt(t0 - 300);
+  // Right digest, but a report this collector never took (say, its database was restored from a backup).
+  writeMemory({{"report_id", uuid4()}, {"results_digest", resultsDigest(report)},
+               {"started_at", formatRfc3339(t0 - 600)}, {"agent_version", report.agentVersion}});
+  spool(report);
+
+  deliverExpecting(1, 0);
+  const auto metrics = collector_.metrics().render({});
+  EXPECT_NE(metrics.find("annexa_reports_rejected_total{reason=\"not_current\"} 1\n"), std::string::npos) << metrics;
+  EXPECT_EQ(stored(report.reportId).value("schema", ""), kReportSchema);
+  EXPECT_EQ(collector_.store().reportCount(), 1);
+  EXPECT_EQ(memory().value("report_id", ""), report.reportId);
+}
+
+TEST_F(DeliveryTest, AFullReportGoesAtLeastOnceADay) {
+  const auto t0 = collector_.now();
+  const auto first = reportStartedAt(t0 - kFullReportEverySeconds - 600);
+  const auto justInside = reportStartedAt(t0 - 601);  // 24 h less a second after `first`
+  const auto aDayLater = reportStartedAt(t0 - 600);
+  spool(first);
+  spool(justInside);
+  spool(aDayLater);
+
+  deliverExpecting(3, 1);
+  EXPECT_EQ(stored(justInside.reportId).value("same_as", ""), first.reportId);
+  EXPECT_EQ(stored(aDayLater.reportId).value("schema", ""), kReportSchema);
+  EXPECT_EQ(memory().value("report_id", ""), aDayLater.reportId);
+}
+
+TEST_F(DeliveryTest, AnUnreadableMemoryMeansAFullReport) {
+  const auto t0 = collector_.now();
+  const auto first = reportStartedAt(t0 - 600);
+  spool(first);
+  deliverExpecting(1, 0);
+  const auto second = reportStartedAt(t0 - 300);
+  spool(second);
+  ASSERT_TRUE(agent::writeFileDurably(memoryFile(), "{\"report_id\": \"" + first.reportId + "\", trunc", 0600).ok());
+
+  deliverExpecting(1, 0);
+  EXPECT_EQ(stored(second.reportId).value("schema", ""), kReportSchema);
+  EXPECT_EQ(memory().value("report_id", ""), second.reportId);  // rewritten whole
+}
+
 // `annexa-agent run --once` as a function: real checks of this machine, spooled, delivered.
 TEST(AgentRunLoop, DroppedReportCountTravelsInTheNextReport) {
   InProcessCollector collector(roomyOptions());
@@ -131,6 +249,7 @@ TEST(AgentRunLoop, DroppedReportCountTravelsInTheNextReport) {
   EXPECT_EQ(agent::Spool(state.spool(), limits).droppedCount(), 1u);
   ASSERT_EQ(agent::runAgentLoop(options, out, err), 0) << err.str();
   EXPECT_EQ(agent::Spool(state.spool(), limits).droppedCount(), 0u);
+  EXPECT_TRUE(fs::exists(state.lastFullReport()));  // the loop remembers what the collector took
   // The loop blocks SIGTERM while it runs, and gives the caller its signal mask back.
   sigset_t mask;
   pthread_sigmask(SIG_BLOCK, nullptr, &mask);

@@ -19,6 +19,7 @@
 #include "common/digest.hpp"
 #include "common/pki.hpp"
 #include "common/random.hpp"
+#include "common/result_digest.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::collector {
@@ -163,6 +164,30 @@ TEST_F(EvidenceLogTest, AnEditedReportBodyIsNamed) {
   EXPECT_EQ(result.problems.front().reportId, ids[2]);
   EXPECT_EQ(result.problems.front().agentId, "agent-1");
   EXPECT_NE(result.problems.front().reason.find("does not match its hash"), std::string::npos);
+}
+
+TEST_F(EvidenceLogTest, AShortReportMustNameAnEarlierFullReportOfItsHost) {
+  const auto full = request(kDay1);
+  ASSERT_EQ(store_->ingest({full}), std::vector<IngestOutcome>{IngestOutcome::Stored});
+  Report shortReport = full.report;
+  shortReport.schema = std::string(kUnchangedSchema);
+  shortReport.reportId = uuid4();
+  shortReport.startedAt = formatRfc3339(kDay1 + 900);
+  shortReport.results.clear();
+  shortReport.unchangedSince = UnchangedSince{full.report.reportId, digestResults(full.report.results).resultsDigest};
+  const auto body = toJson(shortReport).dump();
+  ASSERT_EQ(store_->ingest({{"agent-1", shortReport, body, kDay1 + 900, prepareReport(shortReport, body)}}),
+            std::vector<IngestOutcome>{IngestOutcome::Stored});
+  const auto intact = verify();
+  EXPECT_TRUE(intact.intact()) << describe(intact.problems.front());
+  EXPECT_EQ(intact.entries, 2);
+
+  editBody(shortReport.reportId, full.report.reportId, "report-that-never-was");
+  const auto result = verify();
+  ASSERT_EQ(result.problems.size(), 2u);  // the edit itself, and what it claims
+  EXPECT_NE(result.problems[0].reason.find("does not match its hash"), std::string::npos);
+  EXPECT_EQ(result.problems[1].reason,
+            "short report names \"report-that-never-was\", which is not a full report of this host earlier in the log");
 }
 
 TEST_F(EvidenceLogTest, ADamagedCompressedBodyIsNamedAndNotReadAsAReport) {

@@ -10,6 +10,8 @@
 #include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
 #include "tests/collector/collector_harness.hpp"
+#include "common/random.hpp"
+#include "common/result_digest.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::collector {
@@ -258,6 +260,45 @@ TEST_F(ServerTest, DuplicateReportIdIsStoredOnce) {
   EXPECT_EQ(second->status, 200);
   EXPECT_EQ(nlohmann::json::parse(second->body).at("status"), "duplicate");
   EXPECT_EQ(collector_.store().reportCount(), 1);
+}
+
+TEST_F(ServerTest, AShortReportIsTakenOnlyWhileItsFullReportIsTheHostsState) {
+  const auto agent = collector_.enrollOrThrow();
+  const auto full = test::makeReport(agent.id, agent.machineId);
+  auto shortReport = full;
+  shortReport.schema = std::string(kUnchangedSchema);
+  shortReport.reportId = uuid4();
+  shortReport.results.clear();
+  shortReport.unchangedSince = UnchangedSince{full.reportId, digestResults(full.results).resultsDigest};
+  auto client = collector_.client(agent.tls);
+  const auto send = [&](const Report& report) {
+    auto response = client->request("POST", "/api/v1/reports", test::reportBody(report));
+    EXPECT_TRUE(response.ok()) << response.error();
+    return response.ok() ? *response : HttpResponse{};
+  };
+
+  const auto early = send(shortReport);  // its full report is not stored yet
+  EXPECT_EQ(early.status, 409);
+  EXPECT_NE(errorOf(early).find("send the full report"), std::string::npos) << early.body;
+  EXPECT_EQ(collector_.store().reportCount(), 0);
+
+  ASSERT_EQ(send(full).status, 200);
+  const auto taken = send(shortReport);
+  EXPECT_EQ(taken.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(taken.body).at("status"), "stored");
+  EXPECT_EQ(nlohmann::json::parse(send(shortReport).body).at("status"), "duplicate");
+  EXPECT_EQ(collector_.store().reportCount(), 2);
+
+  // The certificate still decides who is talking: a short report is checked like a full one.
+  auto otherMachine = shortReport;
+  otherMachine.reportId = uuid4();
+  otherMachine.host.machineId = "another-machine";
+  EXPECT_EQ(send(otherMachine).status, 403);
+
+  auto metrics = collector_.client(collector_.admin())->request("GET", "/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_NE(metrics->body.find("annexa_reports_unchanged_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics->body.find("annexa_reports_rejected_total{reason=\"not_current\"} 1\n"), std::string::npos);
 }
 
 TEST_F(ServerTest, Tls11ClientIsRefused) {

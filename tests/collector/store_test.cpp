@@ -10,6 +10,7 @@
 #include "collector/store.hpp"
 #include "common/digest.hpp"
 #include "common/random.hpp"
+#include "common/result_digest.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::collector {
@@ -42,6 +43,17 @@ class StoreTest : public ::testing::Test {
     aslr.status = CheckStatus::Pass;
     report.results = {ssh, aslr};
     return report;
+  }
+
+  // The short form of `report`: its results are those of `full` (as the agent claims them).
+  static Report unchangedSince(const Report& full, const std::string& started) {
+    Report shortReport = full;
+    shortReport.schema = std::string(kUnchangedSchema);
+    shortReport.reportId = uuid4();
+    shortReport.startedAt = started;
+    shortReport.results.clear();
+    shortReport.unchangedSince = UnchangedSince{full.reportId, digestResults(full.results).resultsDigest};
+    return shortReport;
   }
 
   IngestRequest request(const Report& report, std::int64_t receivedAt) {
@@ -97,6 +109,52 @@ TEST_F(StoreTest, OlderRedeliveredReportDoesNotRollStateBack) {
   EXPECT_EQ(store_->ingest({request(older, t + 7300)})[0], IngestOutcome::Stored);
   EXPECT_EQ(store_->currentResults("agent-1")[1].status, CheckStatus::Pass);
   EXPECT_EQ(store_->reportCount(), 2);
+}
+
+TEST_F(StoreTest, AShortReportConfirmingTheCurrentStateCostsAHeartbeat) {
+  const std::int64_t t = 1793491200;  // 2026-11-01T00:00:00Z
+  const auto full = makeReport("2026-11-01T00:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
+  ASSERT_EQ(store_->ingest({request(full, t)})[0], IngestOutcome::Stored);
+  const auto confirmed = unchangedSince(full, "2026-11-01T00:15:00Z");
+  ASSERT_EQ(store_->ingest({request(confirmed, t + 900)})[0], IngestOutcome::Stored);
+
+  EXPECT_EQ(store_->findAgent("agent-1")->lastSeen, t + 900);  // seen: the host is not stale
+  EXPECT_EQ(store_->changesBetween(0, t + 86400).size(), 2u);  // the full report's two rows, nothing more
+  EXPECT_EQ(store_->currentResults("agent-1")[1].reportId, full.reportId);  // evidence stays with the full report
+  EXPECT_EQ(store_->reportCount(), 2);
+  EXPECT_EQ(store_->rawReport("agent-1", confirmed.reportId), toJson(confirmed).dump());
+  EXPECT_EQ(store_->evidenceHead()->reportId, confirmed.reportId);  // chained like any report
+  // A second short report may name the same full report; a redelivered one is a duplicate.
+  EXPECT_EQ(store_->ingest({request(unchangedSince(full, "2026-11-01T00:30:00Z"), t + 1800)})[0], IngestOutcome::Stored);
+  EXPECT_EQ(store_->ingest({request(confirmed, t + 1900)})[0], IngestOutcome::Duplicate);
+}
+
+TEST_F(StoreTest, AShortReportThatDoesNotMatchTheStateIsRefusedAndNotStored) {
+  const std::int64_t t = 1793491200;
+  const auto first = makeReport("2026-11-01T00:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
+  const auto refused = [&](const Report& shortReport, std::int64_t at) {
+    const auto count = store_->reportCount();
+    const bool notCurrent = store_->ingest({request(shortReport, at)})[0] == IngestOutcome::NotCurrent;
+    return notCurrent && store_->reportCount() == count && !store_->rawReport("agent-1", shortReport.reportId);
+  };
+  EXPECT_TRUE(refused(unchangedSince(first, "2026-11-01T00:15:00Z"), t + 900)) << "no full report stored yet";
+  ASSERT_EQ(store_->ingest({request(first, t)})[0], IngestOutcome::Stored);
+
+  auto wrongDigest = unchangedSince(first, "2026-11-01T00:15:00Z");
+  wrongDigest.unchangedSince->resultsDigest = std::string(64, '0');
+  EXPECT_TRUE(refused(wrongDigest, t + 900));
+  auto unknownReport = unchangedSince(first, "2026-11-01T00:15:00Z");
+  unknownReport.unchangedSince->reportId = uuid4();
+  EXPECT_TRUE(refused(unknownReport, t + 900));
+  EXPECT_TRUE(refused(unchangedSince(first, "2026-11-03T00:00:01Z"), t + 2 * 86400 + 1)) << "more than 48 h on";
+  EXPECT_TRUE(refused(unchangedSince(first, "2026-10-31T23:59:00Z"), t + 60)) << "before the report it names";
+
+  // Once another full report is the state, the earlier one no longer is, even with the same results.
+  const auto second = makeReport("2026-11-01T01:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
+  ASSERT_EQ(store_->ingest({request(second, t + 3600)})[0], IngestOutcome::Stored);
+  EXPECT_TRUE(refused(unchangedSince(first, "2026-11-01T01:15:00Z"), t + 4500));
+  EXPECT_EQ(store_->ingest({request(unchangedSince(second, "2026-11-01T01:15:00Z"), t + 4500)})[0], IngestOutcome::Stored);
+  EXPECT_EQ(store_->findAgent("agent-1")->lastSeen, t + 4500);
 }
 
 TEST_F(StoreTest, TokensAreSingleUseExpiringAndRevocable) {

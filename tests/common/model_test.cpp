@@ -6,6 +6,7 @@
 #include "common/json.hpp"
 #include "common/model.hpp"
 #include "common/random.hpp"
+#include "common/result_digest.hpp"
 #include "common/text.hpp"
 
 namespace annexa {
@@ -71,6 +72,60 @@ TEST(Report, RejectsBadInputWithClearMessages) {
 
   EXPECT_FALSE(parseReport("not json").ok());
   EXPECT_FALSE(parseReport("[]").ok());
+}
+
+Report shortReportOf(const Report& full) {
+  Report shortReport = full;
+  shortReport.schema = std::string(kUnchangedSchema);
+  shortReport.reportId = uuid4();
+  shortReport.results.clear();
+  shortReport.unchangedSince = UnchangedSince{full.reportId, digestResults(full.results).resultsDigest};
+  return shortReport;
+}
+
+TEST(UnchangedReport, RoundTripsWithoutResults) {
+  const auto original = shortReportOf(sampleReport());
+  const auto j = toJson(original);
+  EXPECT_EQ(j["schema"], "annexa.unchanged/1");
+  EXPECT_FALSE(j.contains("results"));
+  const auto parsed = parseReport(j.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed->schema, "annexa.unchanged/1");
+  EXPECT_EQ(parsed->unchangedSince, original.unchangedSince);
+  EXPECT_EQ(parsed->host.machineId, "abc123");
+  EXPECT_TRUE(parsed->results.empty());
+  EXPECT_FALSE(parseReport(toJson(sampleReport()).dump())->unchangedSince.has_value());
+}
+
+TEST(UnchangedReport, RejectsAMissingReferenceABadDigestAndResults) {
+  const auto valid = toJson(shortReportOf(sampleReport()));
+  auto j = valid;
+  j.erase("same_as");
+  EXPECT_NE(reportFromJson(j).error().find("same_as"), std::string::npos);
+  j = valid;
+  j["results_digest"] = "ABC";
+  EXPECT_NE(reportFromJson(j).error().find("64 lower-case hex digits"), std::string::npos);
+  j = valid;
+  j["results"] = nlohmann::json::array();
+  EXPECT_NE(reportFromJson(j).error().find("has no \"results\""), std::string::npos);
+}
+
+TEST(ResultDigest, FollowsStatusSeverityAndEvidenceNotWording) {
+  const auto base = sampleReport().results;
+  auto reworded = base;
+  reworded[0].message = "reworded";
+  reworded[0].title = "retitled";
+  auto severity = base;
+  severity[0].severity = Severity::Critical;
+  auto observed = base;
+  observed[0].evidence[0].observed = "PermitRootLogin no";
+  const auto digest = [](const std::vector<CheckResult>& r) { return digestResults(r).resultsDigest; };
+  EXPECT_TRUE(isResultsDigest(digest(base)));
+  EXPECT_EQ(digest(base), digest(reworded));
+  EXPECT_NE(digest(base), digest(severity));
+  EXPECT_NE(digest(base), digest(observed));
+  EXPECT_EQ(digestResults(base).evidence[0],
+            R"([{"expected":"no or prohibit-password","observed":"PermitRootLogin yes","source":"/etc/ssh/sshd_config"}])");
 }
 
 TEST(Json, DepthLimitStopsDeepNesting) {
