@@ -44,6 +44,9 @@ bool sleepUnlessSignalled(std::chrono::steady_clock::time_point deadline) {
   }
 }
 
+// The collector will never take this body: malformed (400) or too large (413).
+bool isUnreadable(int status) { return status == 400 || status == 413; }
+
 bool stopRequested() {
   sigset_t pending;
   sigpending(&pending);
@@ -143,6 +146,7 @@ Result<AgentIdentity> loadIdentity(const StateDir& state) {
 DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client, const fs::path& lastFullReport) {
   DeliveryOutcome outcome;
   LastFullReportFile lastFull(lastFullReport);
+  bool shortFormUnread = false;  // the collector answered 400 or 413 to one: send the rest in full
   for (const auto& report : spool.list()) {
     auto body = spool.read(report);
     if (!body) {  // vanished or unreadable: nothing to send
@@ -151,10 +155,13 @@ DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client, const fs::path& 
       continue;
     }
     const auto forms = lastFull.enabled() ? deliveryForms(*body, lastFull.current()) : DeliveryForms{};
-    bool sentUnchanged = forms.unchangedBody.has_value();
+    bool sentUnchanged = forms.unchangedBody.has_value() && !shortFormUnread;
     auto response = client.request("POST", "/api/v1/reports", sentUnchanged ? *forms.unchangedBody : *body);
-    if (sentUnchanged && response && response->status == 409) {
-      // The collector's state is not the report we remember (a newer one, a restored database): send it all.
+    // 409: the collector's state is not the report we remember (a newer one, a restored database). 400 or 413: it
+    // cannot read the short form (a collector older than it). Either way the full report goes, and only its own
+    // answer may set it aside.
+    if (sentUnchanged && response && (response->status == 409 || isUnreadable(response->status))) {
+      shortFormUnread = shortFormUnread || isUnreadable(response->status);
       lastFull.forget();
       sentUnchanged = false;
       response = client.request("POST", "/api/v1/reports", *body);
@@ -175,7 +182,7 @@ DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client, const fs::path& 
         return outcome;
       }
       ++outcome.delivered;
-    } else if (response->status == 400 || response->status == 413) {
+    } else if (isUnreadable(response->status)) {
       // The collector will never take this one; keep it aside for diagnosis, deliver the rest.
       (void)spool.quarantine(report);
       ++outcome.quarantined;

@@ -62,7 +62,8 @@ struct DeliveryOutcome {
 
 // Sends spooled reports oldest first; each is deleted only after a 2xx. With `lastFullReport` (the file that
 // remembers the last full report the collector took), a report with the same results goes in its short form
-// (agent/last_full_report.hpp); when the collector answers 409 to it, the memory is dropped and the full report sent.
+// (agent/last_full_report.hpp); when the collector answers 409 to it (or 400/413: it cannot read the short form),
+// the memory is dropped and the full report sent, and only the full report's answer can set a report aside.
 DeliveryOutcome deliverSpool(Spool& spool, HttpsClient& client, const std::filesystem::path& lastFullReport = {});
 
 // Exponential backoff with full jitter: uniform in [base·2^(failures-1) / 2, base·2^(failures-1)], capped.

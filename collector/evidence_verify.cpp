@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <optional>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -20,16 +19,6 @@ constexpr int kPageSize = 1000;
 constexpr std::size_t kMaxProblems = 100;  // enough to see the pattern; the first one is what matters
 // A short report names its host's latest full report; a few more cover late redeliveries in between.
 constexpr std::size_t kRecentFullReports = 8;
-
-// The report a short (annexa.unchanged/1) body names; nothing for a full report. Only a body that mentions the
-// short schema at all is parsed, so a log of full reports costs one scan each.
-std::optional<std::string> unchangedReference(const std::string& body) {
-  if (body.find(kUnchangedSchema) == std::string::npos) return std::nullopt;
-  const auto j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object() || j.value("schema", std::string()) != kUnchangedSchema) return std::nullopt;
-  const auto sameAs = j.find("same_as");
-  return sameAs != j.end() && sameAs->is_string() ? sameAs->get<std::string>() : std::string();
-}
 
 class ChainWalk {
  public:
@@ -74,14 +63,21 @@ class ChainWalk {
   // A short report stands for a full report of the same host earlier in the log (docs/unchanged-reports.md).
   void checkReference(const EvidenceRecord& record) {
     const auto& e = record.entry;
-    auto& recent = recentFull_[e.agentId];
-    // A purged body was a full report or a short one; counting it as full only forgoes a check, never fails one.
-    std::optional<std::string> sameAs;
-    if (record.body == EvidenceBody::Present && record.bodyDamage.empty()) sameAs = unchangedReference(record.bodyBytes);
+    auto& host = hosts_[e.agentId];
+    // A purged (or damaged) body was a full report or a short one: the walk cannot tell, so a short report may name
+    // it. Retention purges the oldest bodies first, so once a short report names a full report the walk has read,
+    // every later one names that report or a later one, and is checked again.
+    if (record.body != EvidenceBody::Present || !record.bodyDamage.empty()) {
+      host.unreadableBefore = true;
+      return;
+    }
+    const auto sameAs = unchangedReference(record.bodyBytes);
     if (!sameAs) {
-      recent.push_back(e.reportId);
-      if (recent.size() > kRecentFullReports) recent.pop_front();
-    } else if (std::find(recent.begin(), recent.end(), *sameAs) == recent.end()) {
+      host.recentFull.push_back(e.reportId);
+      if (host.recentFull.size() > kRecentFullReports) host.recentFull.pop_front();
+    } else if (std::find(host.recentFull.begin(), host.recentFull.end(), *sameAs) != host.recentFull.end()) {
+      host.unreadableBefore = false;
+    } else if (!host.unreadableBefore) {
       entryProblem(e, "short report names \"" + *sameAs + "\", which is not a full report of this host earlier in the log");
     }
   }
@@ -95,7 +91,11 @@ class ChainWalk {
   EvidenceVerification& result_;
   const std::map<std::int64_t, std::string>& headSeqs_;
   std::map<std::int64_t, std::string> chainHashes_;
-  std::unordered_map<std::string, std::deque<std::string>> recentFull_;  // per agent, oldest first
+  struct HostReports {
+    std::deque<std::string> recentFull;  // full reports read, oldest first
+    bool unreadableBefore = false;       // a body the walk could not read came since a short report last resolved
+  };
+  std::unordered_map<std::string, HostReports> hosts_;  // per agent
   std::int64_t expectedSeq_ = 1;
   std::string previousHash_ = kEvidenceGenesisHash;
 };

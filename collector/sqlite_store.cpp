@@ -27,6 +27,9 @@ using rows::readAgent;
 using rows::readResults;
 using rows::readStatusRow;
 
+// A body dictionary's samples are looked for among this many times as many of the latest bodies.
+constexpr std::int64_t kBodiesReadPerSample = 8;
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::filesystem::path path, SqliteTuning tuning) : path_(std::move(path)), tuning_(tuning) {
@@ -300,10 +303,14 @@ class SqliteStore final : public Store {
       if (stored < nextTrainingAt_) return false;
       // Should zstd find too little to learn from, try again only after as many reports more.
       nextTrainingAt_ = stored + tuning_.dictionaryAfterReports;
+      // Full reports only: once agents send short ones (annexa.unchanged/1), most of the latest bodies are short,
+      // and a dictionary learnt from them would do little for the 23 KB bodies that cost the storage.
       auto q = reader->prepare("SELECT body, encoding FROM reports WHERE body IS NOT NULL ORDER BY id DESC LIMIT ?");
-      q.bind(1, tuning_.dictionarySamples);
-      while (q.step())
-        if (auto body = rows::readBody(q, 0, 1, dictionaryLookup())) samples.push_back(std::move(*body));
+      q.bind(1, std::int64_t{tuning_.dictionarySamples} * kBodiesReadPerSample);
+      while (samples.size() < static_cast<std::size_t>(tuning_.dictionarySamples) && q.step())
+        if (auto body = rows::readBody(q, 0, 1, dictionaryLookup()); body && !unchangedReference(*body))
+          samples.push_back(std::move(*body));
+      q.reset();
     }
     auto bytes = BodyDictionary::train(samples);
     if (!bytes) return false;

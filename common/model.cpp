@@ -133,4 +133,15 @@ Result<Report> parseReport(std::string_view body) {
   return reportFromJson(*parsed);
 }
 
+std::optional<std::string> unchangedReference(std::string_view body) {
+  if (body.find(kUnchangedSchema) == std::string_view::npos) return std::nullopt;
+  const auto j = parseJson(body);
+  if (!j || !j->is_object()) return std::nullopt;
+  const auto schema = j->find("schema");
+  if (schema == j->end() || !schema->is_string() || schema->get_ref<const std::string&>() != kUnchangedSchema)
+    return std::nullopt;
+  const auto sameAs = j->find("same_as");
+  return sameAs != j->end() && sameAs->is_string() ? sameAs->get<std::string>() : std::string();
+}
+
 }  // namespace annexa

@@ -93,5 +93,8 @@ Result<CheckResult> checkResultFromJson(const nlohmann::json& j);
 Result<Report> reportFromJson(const nlohmann::json& j);
 // Parses and validates raw bytes (depth-limited, size-limited by the caller).
 Result<Report> parseReport(std::string_view body);
+// The report a stored annexa.unchanged/1 body names (its same_as; empty when it names none); nothing for a body of
+// any other kind, readable or not. Only a body that mentions the short schema is parsed: a full one costs a scan.
+std::optional<std::string> unchangedReference(std::string_view body);
 
 }  // namespace annexa

@@ -195,6 +195,26 @@ TEST_F(DeliveryTest, AStaleMemoryCostsOneRefusalThenTheFullReport) {
   EXPECT_EQ(memory().value("report_id", ""), report.reportId);
 }
 
+TEST_F(DeliveryTest, AShortFormTheCollectorCannotReadNeverSetsTheFullReportAside) {
+  // A collector older than annexa.unchanged/1 answers 400 to the short form; so does this one to a same_as longer
+  // than a report id may be. The full report itself is fine and must be delivered, not set aside.
+  const auto t0 = collector_.now();
+  const auto first = reportStartedAt(t0 - 600);
+  const auto second = reportStartedAt(t0 - 300);
+  writeMemory({{"report_id", std::string(65, 'r')}, {"results_digest", resultsDigest(first)},
+               {"started_at", formatRfc3339(t0 - 900)}, {"agent_version", first.agentVersion}});
+  spool(first);
+  spool(second);
+
+  const auto outcome = deliverExpecting(2, 0);
+  EXPECT_EQ(outcome.quarantined, 0);
+  EXPECT_EQ(stored(first.reportId).value("schema", ""), kReportSchema);
+  EXPECT_EQ(stored(second.reportId).value("schema", ""), kReportSchema) << "no second try of the short form";
+  EXPECT_EQ(memory().value("report_id", ""), second.reportId);
+  const auto metrics = collector_.metrics().render({});
+  EXPECT_NE(metrics.find("annexa_reports_rejected_total{reason=\"malformed\"} 1\n"), std::string::npos) << metrics;
+}
+
 TEST_F(DeliveryTest, AFullReportGoesAtLeastOnceADay) {
   const auto t0 = collector_.now();
   const auto first = reportStartedAt(t0 - kFullReportEverySeconds - 600);

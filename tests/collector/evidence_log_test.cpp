@@ -19,7 +19,6 @@
 #include "common/digest.hpp"
 #include "common/pki.hpp"
 #include "common/random.hpp"
-#include "common/result_digest.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::collector {
@@ -59,6 +58,15 @@ class EvidenceLogTest : public ::testing::Test {
     report.results = {ssh};
     const auto body = toJson(report).dump(2);  // not canonical on the wire
     return {"agent-1", report, body, at, prepareReport(report, body)};
+  }
+
+  // Stores the short form of a run at `at` that reproduced `full`'s results; returns its id.
+  std::string ingestUnchanged(const Report& full, std::int64_t at) {
+    const auto shortReport = test::unchangedSince(full, formatRfc3339(at));
+    const auto body = toJson(shortReport).dump();
+    EXPECT_EQ(store_->ingest({{"agent-1", shortReport, body, at, prepareReport(shortReport, body)}}),
+              std::vector<IngestOutcome>{IngestOutcome::Stored});
+    return shortReport.reportId;
   }
 
   // Five stored reports, one per hour; returns their ids in chain order.
@@ -169,25 +177,48 @@ TEST_F(EvidenceLogTest, AnEditedReportBodyIsNamed) {
 TEST_F(EvidenceLogTest, AShortReportMustNameAnEarlierFullReportOfItsHost) {
   const auto full = request(kDay1);
   ASSERT_EQ(store_->ingest({full}), std::vector<IngestOutcome>{IngestOutcome::Stored});
-  Report shortReport = full.report;
-  shortReport.schema = std::string(kUnchangedSchema);
-  shortReport.reportId = uuid4();
-  shortReport.startedAt = formatRfc3339(kDay1 + 900);
-  shortReport.results.clear();
-  shortReport.unchangedSince = UnchangedSince{full.report.reportId, digestResults(full.report.results).resultsDigest};
-  const auto body = toJson(shortReport).dump();
-  ASSERT_EQ(store_->ingest({{"agent-1", shortReport, body, kDay1 + 900, prepareReport(shortReport, body)}}),
-            std::vector<IngestOutcome>{IngestOutcome::Stored});
+  const auto shortId = ingestUnchanged(full.report, kDay1 + 900);
   const auto intact = verify();
   EXPECT_TRUE(intact.intact()) << describe(intact.problems.front());
   EXPECT_EQ(intact.entries, 2);
 
-  editBody(shortReport.reportId, full.report.reportId, "report-that-never-was");
+  editBody(shortId, full.report.reportId, "report-that-never-was");
   const auto result = verify();
   ASSERT_EQ(result.problems.size(), 2u);  // the edit itself, and what it claims
   EXPECT_NE(result.problems[0].reason.find("does not match its hash"), std::string::npos);
   EXPECT_EQ(result.problems[1].reason,
             "short report names \"report-that-never-was\", which is not a full report of this host earlier in the log");
+}
+
+TEST_F(EvidenceLogTest, AShortReportNamingAFullReportWhoseBodyWasPurgedStaysIntact) {
+  // A full report, then a short one every 15 minutes naming it; retention then purges the full report and the
+  // first twelve short ones: the short reports still kept name a report the walk can no longer read.
+  const auto full = request(kDay1);
+  ASSERT_EQ(store_->ingest({full}), std::vector<IngestOutcome>{IngestOutcome::Stored});
+  for (int i = 1; i <= 16; ++i) ingestUnchanged(full.report, kDay1 + i * 900);
+  ASSERT_EQ(store_->purgeReportsBefore(kDay1 + 12 * 900 + 1), 13);
+  const auto result = verify();
+  EXPECT_TRUE(result.intact()) << describe(result.problems.front());
+  EXPECT_EQ(result.purgedBodies, 13);
+
+  // Once a short report is seen to name a readable full report, a later one naming no such report is named again.
+  const auto fresh = request(kDay1 + 5 * 3600);
+  ASSERT_EQ(store_->ingest({fresh}), std::vector<IngestOutcome>{IngestOutcome::Stored});
+  ingestUnchanged(fresh.report, kDay1 + 5 * 3600 + 900);
+  const auto lastShort = ingestUnchanged(fresh.report, kDay1 + 5 * 3600 + 1800);
+  EXPECT_TRUE(verify().intact());
+  editBody(lastShort, fresh.report.reportId, full.report.reportId);  // names the purged one instead
+  const auto edited = verify();
+  ASSERT_EQ(edited.problems.size(), 2u);
+  EXPECT_NE(edited.problems[1].reason.find("which is not a full report of this host earlier in the log"), std::string::npos);
+}
+
+TEST_F(EvidenceLogTest, AnEditedBodyOfAnotherShapeIsReportedNotThrown) {
+  const auto ids = ingestFive();
+  editBody(ids[1], "\"annexa.report/1\"", "[\"annexa.unchanged/1\"]");  // a schema that is no string
+  const auto result = verify();
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_NE(result.problems.front().reason.find("does not match its hash"), std::string::npos);
 }
 
 TEST_F(EvidenceLogTest, ADamagedCompressedBodyIsNamedAndNotReadAsAReport) {

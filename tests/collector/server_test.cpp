@@ -9,9 +9,8 @@
 #include "agent/transport.hpp"
 #include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
-#include "tests/collector/collector_harness.hpp"
 #include "common/random.hpp"
-#include "common/result_digest.hpp"
+#include "tests/collector/collector_harness.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::collector {
@@ -265,11 +264,7 @@ TEST_F(ServerTest, DuplicateReportIdIsStoredOnce) {
 TEST_F(ServerTest, AShortReportIsTakenOnlyWhileItsFullReportIsTheHostsState) {
   const auto agent = collector_.enrollOrThrow();
   const auto full = test::makeReport(agent.id, agent.machineId);
-  auto shortReport = full;
-  shortReport.schema = std::string(kUnchangedSchema);
-  shortReport.reportId = uuid4();
-  shortReport.results.clear();
-  shortReport.unchangedSince = UnchangedSince{full.reportId, digestResults(full.results).resultsDigest};
+  const auto shortReport = test::unchangedSince(full, full.startedAt);
   auto client = collector_.client(agent.tls);
   const auto send = [&](const Report& report) {
     auto response = client->request("POST", "/api/v1/reports", test::reportBody(report));

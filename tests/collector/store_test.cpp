@@ -15,6 +15,7 @@
 
 namespace annexa::collector {
 namespace {
+using test::unchangedSince;
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -43,17 +44,6 @@ class StoreTest : public ::testing::Test {
     aslr.status = CheckStatus::Pass;
     report.results = {ssh, aslr};
     return report;
-  }
-
-  // The short form of `report`: its results are those of `full` (as the agent claims them).
-  static Report unchangedSince(const Report& full, const std::string& started) {
-    Report shortReport = full;
-    shortReport.schema = std::string(kUnchangedSchema);
-    shortReport.reportId = uuid4();
-    shortReport.startedAt = started;
-    shortReport.results.clear();
-    shortReport.unchangedSince = UnchangedSince{full.reportId, digestResults(full.results).resultsDigest};
-    return shortReport;
   }
 
   IngestRequest request(const Report& report, std::int64_t receivedAt) {
@@ -127,6 +117,16 @@ TEST_F(StoreTest, AShortReportConfirmingTheCurrentStateCostsAHeartbeat) {
   // A second short report may name the same full report; a redelivered one is a duplicate.
   EXPECT_EQ(store_->ingest({request(unchangedSince(full, "2026-11-01T00:30:00Z"), t + 1800)})[0], IngestOutcome::Stored);
   EXPECT_EQ(store_->ingest({request(confirmed, t + 1900)})[0], IngestOutcome::Duplicate);
+  // A late one is taken while its full report is the state, and does not move the host's last sighting back.
+  EXPECT_EQ(store_->ingest({request(unchangedSince(full, "2026-11-01T00:20:00Z"), t + 2000)})[0], IngestOutcome::Stored);
+  EXPECT_EQ(store_->findAgent("agent-1")->lastSeen, t + 1800);
+
+  // Once another full report is the state, a short report taken before is still a duplicate (its answer was lost).
+  const auto next = makeReport("2026-11-01T01:00:00Z", CheckStatus::Pass, "PermitRootLogin no");
+  ASSERT_EQ(store_->ingest({request(next, t + 3600)})[0], IngestOutcome::Stored);
+  EXPECT_EQ(store_->ingest({request(confirmed, t + 3700)})[0], IngestOutcome::Duplicate);
+  EXPECT_EQ(store_->reportCount(), 5);
+  EXPECT_EQ(store_->currentResults("agent-1")[1].status, CheckStatus::Pass);
 }
 
 TEST_F(StoreTest, AShortReportThatDoesNotMatchTheStateIsRefusedAndNotStored) {
@@ -148,6 +148,14 @@ TEST_F(StoreTest, AShortReportThatDoesNotMatchTheStateIsRefusedAndNotStored) {
   EXPECT_TRUE(refused(unknownReport, t + 900));
   EXPECT_TRUE(refused(unchangedSince(first, "2026-11-03T00:00:01Z"), t + 2 * 86400 + 1)) << "more than 48 h on";
   EXPECT_TRUE(refused(unchangedSince(first, "2026-10-31T23:59:00Z"), t + 60)) << "before the report it names";
+  // Another agent cannot borrow this host's state: `first` is not its full report, whatever it knows of it.
+  AgentRecord other;
+  other.id = "agent-2";
+  other.certSerial = "abc2";
+  store_->addAgent(other);
+  const auto borrowed = unchangedSince(first, "2026-11-01T00:15:00Z");
+  EXPECT_EQ(store_->ingest({{"agent-2", borrowed, toJson(borrowed).dump(), t + 900, {}}})[0], IngestOutcome::NotCurrent);
+  EXPECT_FALSE(store_->rawReport("agent-2", borrowed.reportId));
 
   // Once another full report is the state, the earlier one no longer is, even with the same results.
   const auto second = makeReport("2026-11-01T01:00:00Z", CheckStatus::Fail, "PermitRootLogin yes");
@@ -302,6 +310,55 @@ TEST_F(StoreTest, TrainsABodyDictionaryOnceAndReadsEveryBodyBackAfterReopening) 
   store = openSqliteStore(path, tuning);
   EXPECT_THROW(store->rawReport("agent-1", stored.back().first), SqliteError);
   EXPECT_EQ(store->rawReport("agent-1", stored.front().first), stored.front().second);  // from before the dictionary
+}
+
+TEST_F(StoreTest, TrainsTheBodyDictionaryOnFullReportsNotOnShortOnes) {
+  // Once agents send short reports, most of the latest bodies are short: the dictionary is for the full ones.
+  SqliteTuning tuning;
+  tuning.dictionaryAfterReports = 40;
+  tuning.dictionarySamples = 10;
+  auto store = openSqliteStore(dir_.path() / "dictionary.db", tuning);
+  AgentRecord agent;
+  agent.id = "agent-1";
+  agent.certSerial = "abc1";
+  store->addAgent(agent);
+  Report full;
+  for (int i = 0; i < 10; ++i) {
+    full = test::fleetLikeReport(i);
+    ASSERT_EQ(store->ingest({{"agent-1", full, toJson(full).dump(), 1000 + i, {}}})[0], IngestOutcome::Stored);
+  }
+  for (int i = 10; i < 40; ++i) {
+    const auto shortReport = unchangedSince(full, full.startedAt);
+    ASSERT_EQ(store->ingest({{"agent-1", shortReport, toJson(shortReport).dump(), 1000 + i, {}}})[0],
+              IngestOutcome::Stored);
+  }
+  ASSERT_TRUE(store->trainBodyDictionary(2000));
+  EXPECT_NE(store->bodyDictionary()->bytes().find("hardening baseline"), std::string::npos)
+      << "trained on the short reports";
+}
+
+TEST_F(StoreTest, AVersion4DatabaseTakesShortReportsOnlyAfterItsNextFullReport) {
+  const auto path = dir_.path() / "v4.db";
+  const auto old = makeReport("2026-11-01T00:00:00Z", CheckStatus::Pass, "PermitRootLogin no");
+  const std::int64_t t = 1793491200;
+  {
+    auto db = Database::open(path);
+    migrateStore(*db, 4);  // the host's state as a version 4 writer left it: a digest, but no full report named
+    db->prepare("INSERT INTO agents (id, cert_serial, enrolled_at, last_seen, last_results_digest) VALUES (?,?,?,?,?)")
+        .bind(1, "agent-1").bind(2, "s").bind(3, 0).bind(4, t).bind(5, digestResults(old.results).resultsDigest).run();
+  }
+  store_ = openSqliteStore(path);
+  {
+    auto db = Database::open(path, Database::Mode::ReadOnly);
+    auto version = db->prepare("PRAGMA user_version");
+    ASSERT_TRUE(version.step());
+    EXPECT_EQ(version.columnInt(0), kStoreSchemaVersion);
+  }
+  // The agent may remember `old` (an older collector acknowledged it), but nothing says it is the state.
+  EXPECT_EQ(store_->ingest({request(unchangedSince(old, "2026-11-01T00:15:00Z"), t + 900)})[0], IngestOutcome::NotCurrent);
+  const auto full = makeReport("2026-11-01T00:30:00Z", CheckStatus::Pass, "PermitRootLogin no");
+  ASSERT_EQ(store_->ingest({request(full, t + 1800)})[0], IngestOutcome::Stored);
+  EXPECT_EQ(store_->ingest({request(unchangedSince(full, "2026-11-01T00:45:00Z"), t + 2700)})[0], IngestOutcome::Stored);
 }
 
 TEST_F(StoreTest, DailyPostureUpserts) {

@@ -110,6 +110,17 @@ TEST(UnchangedReport, RejectsAMissingReferenceABadDigestAndResults) {
   EXPECT_NE(reportFromJson(j).error().find("has no \"results\""), std::string::npos);
 }
 
+TEST(UnchangedReport, AStoredBodyNamesItsFullReportOnlyWhenShort) {
+  const auto full = sampleReport();
+  EXPECT_EQ(unchangedReference(toJson(shortReportOf(full)).dump()), full.reportId);
+  auto mentions = full;
+  mentions.results[0].evidence[0].observed = std::string(kUnchangedSchema);  // a full report may quote it
+  EXPECT_EQ(unchangedReference(toJson(mentions).dump()), std::nullopt);
+  EXPECT_EQ(unchangedReference(R"({"schema": ["annexa.unchanged/1"], "same_as": "x"})"), std::nullopt);
+  EXPECT_EQ(unchangedReference(R"({"schema": "annexa.unchanged/1", "same_as": "x", trunc)"), std::nullopt);
+  EXPECT_EQ(unchangedReference(R"({"schema": "annexa.unchanged/1"})"), std::string());
+}
+
 TEST(ResultDigest, FollowsStatusSeverityAndEvidenceNotWording) {
   const auto base = sampleReport().results;
   auto reworded = base;

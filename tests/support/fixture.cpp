@@ -11,6 +11,8 @@
 #include "agent/runner.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
+#include "common/random.hpp"
+#include "common/result_digest.hpp"
 
 namespace annexa::test {
 namespace fs = std::filesystem;
@@ -97,6 +99,16 @@ Report fleetLikeReport(int seed) {
     report.results.push_back(r);
   }
   return report;
+}
+
+Report unchangedSince(const Report& full, const std::string& startedAt) {
+  Report shortReport = full;
+  shortReport.schema = std::string(kUnchangedSchema);
+  shortReport.reportId = uuid4();
+  shortReport.startedAt = startedAt;
+  shortReport.results.clear();
+  shortReport.unchangedSince = UnchangedSince{full.reportId, digestResults(full.results).resultsDigest};
+  return shortReport;
 }
 
 CheckResult runCheckOn(const FixtureRoot& root, std::string_view checkId, const agent::AgentConfig& config,

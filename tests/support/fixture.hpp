@@ -45,6 +45,9 @@ class FixtureRoot {
 // whose observed values vary with `seed` (for compression and dictionary tests).
 Report fleetLikeReport(int seed);
 
+// The short form (annexa.unchanged/1) of a later run that reproduced `full`'s results, as an agent sends it.
+Report unchangedSince(const Report& full, const std::string& startedAt);
+
 // Runs one registered check against the tree; `now` defaults to the real clock.
 CheckResult runCheckOn(const FixtureRoot& root, std::string_view checkId, const agent::AgentConfig& config = {},
                        std::int64_t now = 0);
