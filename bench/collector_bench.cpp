@@ -2,9 +2,11 @@
 // its own key and certificate) and measures enrollment, keep-alive report throughput (after a warm-up that lasts
 // until the collector has trained its body dictionary; once with three results changing in every report, once
 // with heartbeats, and GET /healthz for the floor TLS and HTTP set), fresh mTLS handshakes and a 10,000-host
-// ingest, with the collector's CPU time and RSS after each phase.
+// ingest, with the collector's CPU time and RSS after each phase. Short "unchanged since" reports are measured
+// alone and in a fleet's mix, where one report in --full-every is a full report whose results changed (default 32:
+// a host reporting every 15 minutes whose results change twice a day, and its daily full report).
 // Usage: annexa_collector_bench [--agents N] [--threads K] [--seconds D] [--reports R] [--hosts H]
-//                               [--collector PATH] [--keep] [--quick] [--pin]
+//                               [--full-every F] [--collector PATH] [--keep] [--quick] [--pin]
 // --pin: the collector on the first half of the CPUs, the load generator on the rest (on 2 cores: one each), so
 // the figures say what the collector does with the cores it has rather than how it shares them with its load.
 #include <sched.h>
@@ -40,6 +42,7 @@ struct Options {
   int seconds = 10;
   std::size_t reportCap = 0;  // 0: the keep-alive phase is bounded by time only
   std::size_t hosts = 10000;
+  std::uint64_t fullEvery = 32;  // the fleet mix: one report in this many is full, with changed results
   std::string collector;
   bool keep = false;  // keep the temporary data directory for inspection
   bool pin = false;
@@ -57,7 +60,7 @@ std::size_t number(const char* text, const char* flag, int max) {
 // Asked for (--help): on stdout, exit 0; a wrong command line: on stderr, exit 2.
 [[noreturn]] void usage(bool asked = false) {
   std::fprintf(asked ? stdout : stderr, "usage: annexa_collector_bench [--agents N] [--threads K] [--seconds D] [--reports R] [--hosts H]\n"
-                       "                              [--collector PATH] [--keep] [--quick] [--pin]\n");
+                       "                              [--full-every F] [--collector PATH] [--keep] [--quick] [--pin]\n");
   std::exit(asked ? 0 : 2);
 }
 
@@ -71,10 +74,11 @@ Options parseOptions(int argc, char** argv) {
       return argv[++i];
     };
     if (arg == "--agents") o.agents = number(next(), "--agents", 1000000);
-    else if (arg == "--threads") o.threads = static_cast<int>(number(next(), "--threads", 64));
+    else if (arg == "--threads") o.threads = static_cast<int>(number(next(), "--threads", 256));
     else if (arg == "--seconds") o.seconds = static_cast<int>(number(next(), "--seconds", 600));
     else if (arg == "--reports") o.reportCap = number(next(), "--reports", 1000000);
     else if (arg == "--hosts") o.hosts = number(next(), "--hosts", 1000000);
+    else if (arg == "--full-every") o.fullEvery = number(next(), "--full-every", 100000);
     else if (arg == "--collector") o.collector = next();
     else if (arg == "--keep") o.keep = true;
     else if (arg == "--pin") o.pin = true;
@@ -245,7 +249,10 @@ struct KeepAliveFleet {
   const std::vector<EnrolledAgent>& agents;
   std::vector<std::unique_ptr<HttpsClient>> clients;
   std::vector<std::vector<ReportTemplate>> templates;
-  std::vector<ReportTemplate> unchanged;  // per agent: "unchanged since" its last full report (establishUnchanged)
+  // Per agent and variant: the short report standing for it, and the sequence of the full report each agent's
+  // short reports name first (establishUnchanged).
+  std::vector<std::vector<ReportTemplate>> unchanged;
+  std::uint64_t establishedSequence = 0;
 };
 
 KeepAliveFleet connectKeepAlive(const Options& o, const ServerEndpoint& endpoint, const std::vector<EnrolledAgent>& agents) {
@@ -265,7 +272,32 @@ KeepAliveFleet connectKeepAlive(const Options& o, const ServerEndpoint& endpoint
 // What each kept-alive request is: a report whose results change, a heartbeat, or GET /healthz (the floor that
 // TLS, HTTP and the collector's request handling set, to compare with a web server's no-op).
 // Unchanged: the short annexa.unchanged/1 report an agent sends instead of a heartbeat (docs/unchanged-reports.md).
-enum class Load { ThreeResultsChange, Heartbeats, Unchanged, Healthz };
+// FleetMix: what a fleet sends: one report in --full-every is a full report with three results changed, the others
+// are short reports naming it.
+enum class Load { ThreeResultsChange, Heartbeats, Unchanged, FleetMix, Healthz };
+
+// Where each agent is in a phase: the variant its results are at and the full report that holds them.
+struct AgentCursor {
+  std::uint64_t variant = 0;
+  std::uint64_t fullSequence = 0;
+};
+
+// The agent's nth report of the phase, stamped with `sequence`.
+std::string nextBody(const Options& o, const KeepAliveFleet& fleet, Load load, std::size_t agent, std::uint64_t nth,
+                     std::uint64_t sequence, AgentCursor& cursor) {
+  const auto& full = fleet.templates[agent];
+  switch (load) {
+    case Load::ThreeResultsChange: return full[nth % KeepAliveFleet::kVariants].body(sequence);
+    case Load::Heartbeats: return full[0].body(sequence);
+    case Load::Unchanged: return fleet.unchanged[agent][cursor.variant].body(sequence, cursor.fullSequence);
+    case Load::FleetMix:
+      if (nth % o.fullEvery != 0) return fleet.unchanged[agent][cursor.variant].body(sequence, cursor.fullSequence);
+      cursor = {(cursor.variant + 1) % KeepAliveFleet::kVariants, sequence};
+      return full[cursor.variant].body(sequence);
+    case Load::Healthz: break;
+  }
+  return {};
+}
 
 struct Drive {
   PhaseTally phase;
@@ -282,16 +314,13 @@ Drive drive(const Options& o, KeepAliveFleet& fleet, Load load, Clock::time_poin
   auto phase = runThreads(o.threads, [&](int t, ThreadTally& tally) {
     std::vector<std::size_t> mine;
     for (std::size_t i = static_cast<std::size_t>(t); i < agents.size(); i += static_cast<std::size_t>(o.threads)) mine.push_back(i);
+    std::vector<AgentCursor> cursors(mine.size(), AgentCursor{0, fleet.establishedSequence});
     tally.latenciesMs.reserve(100000);
     for (std::size_t round = 0; !mine.empty() && Clock::now() < deadline && round < 10000000; ++round) {
       const std::size_t i = mine[round % mine.size()];
       if (sent.fetch_add(1) >= cap) break;
       const auto built = Clock::now();
-      // The agent's nth report: the next variant (three results changed), or its last results again.
-      const std::uint64_t nth = round / mine.size();
-      const auto& variant = load == Load::Unchanged ? fleet.unchanged[i]
-                            : fleet.templates[i][load == Load::Heartbeats ? 0 : nth % KeepAliveFleet::kVariants];
-      const auto body = load == Load::Healthz ? std::string() : variant.body(sequenceBase + round);
+      const auto body = nextBody(o, fleet, load, i, round / mine.size(), sequenceBase + round, cursors[round % mine.size()]);
       const auto start = Clock::now();
       stampMicros += std::chrono::duration_cast<std::chrono::microseconds>(start - built).count();
       if (load == Load::Healthz) {
@@ -340,26 +369,31 @@ void establishUnchanged(const Options& o, KeepAliveFleet& fleet, std::uint64_t s
         return tally.fail(agents[i].agentId + ": " + ok.error());
   });
   requireNoErrors(setUp, "the full reports that short reports name");
-  fleet.unchanged.clear();
-  for (std::size_t i = 0; i < agents.size(); ++i)
-    fleet.unchanged.push_back(ReportTemplate::unchangedSince(agents[i], fleet.templates[i][0], sequence));
+  fleet.establishedSequence = sequence;
+  if (!fleet.unchanged.empty()) return;
+  for (std::size_t i = 0; i < agents.size(); ++i) {
+    fleet.unchanged.emplace_back();
+    for (const auto& full : fleet.templates[i]) fleet.unchanged.back().push_back(ReportTemplate::unchangedSince(agents[i], full));
+  }
 }
 
 void keepAlivePhase(const Options& o, KeepAliveFleet& fleet, Load load, std::uint64_t sequenceBase, pid_t collector) {
-  static const char* const kWhat[] = {"3 of 50 results change in every report", "heartbeats (results unchanged)",
-                                      "short reports (\"unchanged since\" the host's last full report)",
-                                      "GET /healthz (no body, nothing stored)"};
-  static const char* const kResult[] = {"keep-alive", "keep-alive heartbeats", "keep-alive unchanged", "keep-alive healthz"};
+  const std::string kWhat[] = {"3 of 50 results change in every report", "heartbeats (results unchanged)",
+                               "short reports (\"unchanged since\" the host's last full report)",
+                               "a fleet's mix: 1 in " + std::to_string(o.fullEvery) +
+                                   " a full report with changed results, the rest short",
+                               "GET /healthz (no body, nothing stored)"};
+  static const char* const kResult[] = {"keep-alive", "keep-alive heartbeats", "keep-alive unchanged",
+                                        "keep-alive fleet mix", "keep-alive healthz"};
   const auto which = static_cast<std::size_t>(load);
-  std::printf("\n== keep-alive throughput, %s: %d threads, %zu agents, %d s%s ==\n", kWhat[which], o.threads,
+  std::printf("\n== keep-alive throughput, %s: %d threads, %zu agents, %d s%s ==\n", kWhat[which].c_str(), o.threads,
               fleet.agents.size(), o.seconds, o.reportCap ? (", at most " + std::to_string(o.reportCap) + " requests").c_str() : "");
-  if (load == Load::Unchanged) establishUnchanged(o, fleet, sequenceBase);
-  const auto sampleBody = load == Load::Healthz     ? std::string()
-                          : load == Load::Unchanged ? fleet.unchanged.front().body(0)
-                                                    : fleet.templates.front().front().body(0);
-  if (!sampleBody.empty())
-    std::printf("  %-34s %zu bytes%s\n", "report size", sampleBody.size(),
-                load == Load::Unchanged ? ", naming a full report of 50 results" : ", 50 results");
+  const bool shortReports = load == Load::Unchanged || load == Load::FleetMix;
+  if (shortReports) establishUnchanged(o, fleet, sequenceBase + 10'000'000);  // past any round's sequence
+  const auto sampleBody = load == Load::Healthz ? std::string() : fleet.templates.front().front().body(0);
+  if (!sampleBody.empty()) std::printf("  %-34s %zu bytes, 50 results\n", "full report size", sampleBody.size());
+  if (shortReports)
+    std::printf("  %-34s %zu bytes, naming a full report\n", "short report size", fleet.unchanged.front().front().body(0).size());
   const auto cap = o.reportCap ? o.reportCap : std::numeric_limits<std::size_t>::max();
   const auto cpu = markCpu(collector);
   const auto [phase, stampMs] = drive(o, fleet, load, Clock::now() + std::chrono::seconds(o.seconds), cap, sequenceBase);
@@ -367,7 +401,7 @@ void keepAlivePhase(const Options& o, KeepAliveFleet& fleet, Load load, std::uin
   const auto n = phase.latenciesMs.size();
   const double rate = static_cast<double>(n) / phase.wallSeconds;
   const char* unit = load == Load::Healthz ? "requests" : "reports";
-  const std::string volume = sampleBody.empty() ? "" : " (" + std::to_string(static_cast<int>(rate * static_cast<double>(sampleBody.size()) / 1e6)) + " MB/s of JSON)";
+  const std::string volume = sampleBody.empty() || shortReports ? "" : " (" + std::to_string(static_cast<int>(rate * static_cast<double>(sampleBody.size()) / 1e6)) + " MB/s of JSON)";
   std::printf("  %-34s %zu in %.2f s = %.1f %s/s%s\n", load == Load::Healthz ? "requests answered" : "reports stored", n,
               phase.wallSeconds, rate, unit, volume.c_str());
   const auto latency = summarize(phase.latenciesMs);
@@ -500,6 +534,7 @@ int runBench(const Options& o) {
     keepAlivePhase(o, fleet, Load::ThreeResultsChange, 0, collector.pid());
     keepAlivePhase(o, fleet, Load::Heartbeats, 500'000'000ULL, collector.pid());
     keepAlivePhase(o, fleet, Load::Unchanged, 2'000'000'000ULL, collector.pid());
+    keepAlivePhase(o, fleet, Load::FleetMix, 3'000'000'000ULL, collector.pid());
     keepAlivePhase(o, fleet, Load::Healthz, 0, collector.pid());
   }
   handshakePhase(o, endpoint, *caPem, agents, collector.pid());

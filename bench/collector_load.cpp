@@ -293,51 +293,54 @@ std::string reportBody(const EnrolledAgent& agent, std::uint64_t sequence) {
 namespace {
 constexpr std::size_t kSequenceDigits = 12;
 constexpr char kSequencePlaceholder[] = "SEQUENCE----";
+constexpr char kReferencePlaceholder[] = "REFERENCE---";  // a short report's same_as: its full report's sequence
 constexpr char kStartedPlaceholder[] = "STARTED-AT-STARTED-Z";  // as wide as "2026-11-23T18:30:00Z"
+
+void stampSequence(std::string& body, std::size_t at, std::uint64_t sequence) {
+  for (std::size_t i = kSequenceDigits; i-- > 0; sequence /= 10) body[at + i] = static_cast<char>('0' + sequence % 10);
+}
 }  // namespace
 
 ReportTemplate::ReportTemplate(Report report) {
-  const std::string idPattern = "-" + std::string(kSequencePlaceholder) + "-";
-  report.reportId = report.reportId + idPattern + report.agentId.substr(0, 8);
+  report.reportId += "-" + std::string(kSequencePlaceholder) + "-" + report.agentId.substr(0, 8);
   report.startedAt = kStartedPlaceholder;
+  idPattern_ = report.reportId;
   resultsDigest_ = digestResults(report.results).resultsDigest;
   body_ = toJson(report).dump();
   sequenceAt_ = body_.find(kSequencePlaceholder);
   startedAt_ = body_.find(kStartedPlaceholder);
-  idAt_ = body_.find("\"report_id\":\"");
-  if (sequenceAt_ == std::string::npos || startedAt_ == std::string::npos || idAt_ == std::string::npos)
+  referenceAt_ = body_.find(kReferencePlaceholder);
+  if (sequenceAt_ == std::string::npos || startedAt_ == std::string::npos)
     throw std::runtime_error("bench report placeholders not rendered");
-  idAt_ += std::strlen("\"report_id\":\"");
-  idSize_ = report.reportId.size();
 }
 
 ReportTemplate::ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant)
     : ReportTemplate([&] {
         auto report = simulatedReport(agent, variant);
         report.reportId = "bench-" + std::to_string(agent.index);
-        report.agentId = agent.agentId;
         return report;
       }()) {}
 
-ReportTemplate ReportTemplate::unchangedSince(const EnrolledAgent& agent, const ReportTemplate& full, std::uint64_t sequence) {
+ReportTemplate ReportTemplate::unchangedSince(const EnrolledAgent& agent, const ReportTemplate& full) {
   auto report = simulatedReport(agent, 0);
   report.schema = std::string(kUnchangedSchema);
   report.reportId = "bench-unchanged-" + std::to_string(agent.index);
   report.results.clear();
-  report.unchangedSince = UnchangedSince{full.reportId(sequence), full.resultsDigest_};
+  std::string sameAs = full.idPattern_;
+  sameAs.replace(sameAs.find(kSequencePlaceholder), std::strlen(kReferencePlaceholder), kReferencePlaceholder);
+  report.unchangedSince = UnchangedSince{std::move(sameAs), full.resultsDigest_};
   return ReportTemplate(std::move(report));
 }
 
-std::string ReportTemplate::body(std::uint64_t sequence) const {
+std::string ReportTemplate::body(std::uint64_t sequence, std::uint64_t reference) const {
   std::string out = body_;
-  for (std::size_t i = kSequenceDigits; i-- > 0; sequence /= 10) out[sequenceAt_ + i] = static_cast<char>('0' + sequence % 10);
+  stampSequence(out, sequenceAt_, sequence);
+  if (referenceAt_ != std::string::npos) stampSequence(out, referenceAt_, reference);
   // Stamped now, as an agent's report is: a report never looks older than the one the host sent before it.
   const std::string now = formatRfc3339(unixNow());
   out.replace(startedAt_, now.size(), now);
   return out;
 }
-
-std::string ReportTemplate::reportId(std::uint64_t sequence) const { return body(sequence).substr(idAt_, idSize_); }
 
 HandshakeClient::HandshakeClient(const EnrolledAgent& agent, const std::string& caPem) {
   std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);

@@ -75,20 +75,22 @@ class ReportTemplate {
  public:
   // The agent's 50-result report of `variant` (see reportBody).
   ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant);
-  // The short annexa.unchanged/1 report an agent sends when its results are those of `full`'s report `sequence`.
-  static ReportTemplate unchangedSince(const EnrolledAgent& agent, const ReportTemplate& full, std::uint64_t sequence);
-  // Stamps the report id's sequence (< 10^12, unique per agent) and started_at = now.
-  std::string body(std::uint64_t sequence) const;
-  std::string reportId(std::uint64_t sequence) const;
+  // The short annexa.unchanged/1 report an agent sends when its results are those of a report of `full`; which
+  // one is stamped at each send (`reference`).
+  static ReportTemplate unchangedSince(const EnrolledAgent& agent, const ReportTemplate& full);
+  // Stamps the report id's sequence (< 10^12, unique per agent), the sequence of the full report a short one
+  // names, and started_at = now.
+  std::string body(std::uint64_t sequence, std::uint64_t reference = 0) const;
 
  private:
   explicit ReportTemplate(Report report);
 
   std::string body_;
+  std::string idPattern_;      // the report id with the sequence placeholder in it
   std::string resultsDigest_;  // of the full report's results (common/result_digest.hpp)
   std::size_t sequenceAt_ = 0;
   std::size_t startedAt_ = 0;
-  std::size_t idAt_ = 0, idSize_ = 0;
+  std::size_t referenceAt_ = 0;  // npos for a full report
 };
 
 // New mTLS connections as cheaply as the client side allows: the agent's certificate, key and trusted CA are
