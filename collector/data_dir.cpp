@@ -165,7 +165,8 @@ Result<CollectorConfig> loadCollectorConfig(const DataDir& dir) {
     Result<long long> v = makeError(where + ": unknown key \"" + key + "\"");
     if (key == "threads") v = integer(value, key, 0, 256);
     else if (key == "body_limit_bytes") v = integer(value, key, 1024, 64LL * 1024 * 1024);
-    else if (key == "retention_days") v = integer(value, key, 1, 36500);
+    // At least the 2 days a short report may reach back to the full report it confirms (kUnchangedLongestSeconds).
+    else if (key == "retention_days") v = integer(value, key, 2, 36500);
     else if (key == "agent_certificate_days") v = integer(value, key, 1, 3650);
     else if (key == "default_interval_seconds") v = integer(value, key, 60, 7 * 86400);
     else if (key == "evidence_sign_interval_seconds") v = integer(value, key, 1, 86400);

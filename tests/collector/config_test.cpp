@@ -56,6 +56,9 @@ TEST_F(ConfigTest, RefusesUnknownKeysAndBadValuesWithTheReason) {
   auto small = load(R"({"body_limit_bytes": 10})");
   ASSERT_FALSE(small.ok());
   EXPECT_NE(small.error().find("body_limit_bytes must be between"), std::string::npos);
+  auto oneDay = load(R"({"retention_days": 1})");  // shorter than a short report may reach back
+  ASSERT_FALSE(oneDay.ok());
+  EXPECT_NE(oneDay.error().find("retention_days must be between 2 and"), std::string::npos) << oneDay.error();
   auto timeout = load(R"({"timeouts_ms": {"read": 10}})");
   ASSERT_FALSE(timeout.ok());
   EXPECT_NE(timeout.error().find("unknown timeout \"read\""), std::string::npos);
