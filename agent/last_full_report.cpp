@@ -65,7 +65,6 @@ DeliveryForms deliveryForms(const std::string& body, const std::optional<LastFul
   auto digest = digestResults(report->results).resultsDigest;
   forms.full = LastFullReport{report->reportId, digest, report->startedAt, report->agentVersion};
   if (remembered && mayStandFor(*report, digest, *remembered)) {
-    report->schema = std::string(kUnchangedSchema);
     report->results.clear();
     report->unchangedSince = UnchangedSince{remembered->reportId, std::move(digest)};
     forms.unchangedBody = toJson(*report).dump();

@@ -323,7 +323,6 @@ ReportTemplate::ReportTemplate(const EnrolledAgent& agent, std::uint64_t variant
 
 ReportTemplate ReportTemplate::unchangedSince(const EnrolledAgent& agent, const ReportTemplate& full) {
   auto report = simulatedReport(agent, 0);
-  report.schema = std::string(kUnchangedSchema);
   report.reportId = "bench-unchanged-" + std::to_string(agent.index);
   report.results.clear();
   std::string sameAs = full.idPattern_;

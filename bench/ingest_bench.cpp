@@ -89,7 +89,6 @@ std::string heartbeatOf(const std::string& body, int sequence) {
 // The short report the agent sends instead of a heartbeat: "unchanged since" the host's last full report `body`.
 std::string unchangedOf(const std::string& body, int sequence) {
   auto report = parseReport(body).value();
-  report.schema = std::string(kUnchangedSchema);
   report.unchangedSince = UnchangedSince{report.reportId, digestResults(report.results).resultsDigest};
   report.reportId += "-u" + std::to_string(sequence);
   report.results.clear();

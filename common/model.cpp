@@ -104,7 +104,7 @@ nlohmann::json toJson(const HostInfo& host) {
 }
 
 nlohmann::json toJson(const Report& report) {
-  nlohmann::json j = {{"schema", report.schema},
+  nlohmann::json j = {{"schema", report.unchangedSince ? kUnchangedSchema : kReportSchema},
                       {"report_id", report.reportId},
                       {"agent", {{"version", report.agentVersion}}},
                       {"host", toJson(report.host)},

@@ -70,7 +70,6 @@ struct UnchangedSince {
 };
 
 struct Report {
-  std::string schema = std::string(kReportSchema);
   std::string reportId;
   std::string agentVersion;
   std::string agentId;  // set by enrolled agents; the collector checks it against the client certificate
@@ -79,7 +78,8 @@ struct Report {
   std::int64_t durationMs = 0;
   std::uint64_t droppedReports = 0;  // reports the agent's spool had to drop since the last delivery
   std::vector<CheckResult> results;
-  // Set: an annexa.unchanged/1 report, with no results of its own (schema says so).
+  // Set: an annexa.unchanged/1 report, with no results of its own; else an annexa.report/1 one. The schema is
+  // derived from it, so the two can never disagree.
   std::optional<UnchangedSince> unchangedSince;
 };
 

@@ -113,7 +113,6 @@ Result<Report> readReport(const Node& j) {
   if (!schema) return makeError(schema.error());
   const bool unchanged = *schema == kUnchangedSchema;
   if (*schema != kReportSchema && !unchanged) return makeError("unsupported report schema \"" + *schema + "\"");
-  report.schema = std::move(*schema);
 
   auto id = requireIdentifier(j, "report_id", "report", 64);
   if (!id) return makeError(id.error());
