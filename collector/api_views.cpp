@@ -174,7 +174,7 @@ ApiResponse Api::hostDetail(const std::string& agentId, const std::map<std::stri
 }
 
 ApiResponse Api::findings() {
-  const auto failing = store_.failingChecks();
+  const auto failing = store_.failingChecks(clock_());
   std::map<std::string, int> bySeverity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}};
   std::map<std::string, nlohmann::json> byControl;
   for (const auto& f : failing) {
@@ -183,6 +183,7 @@ ApiResponse Api::findings() {
                                   {"title", f.title},
                                   {"severity", toString(f.severity)},
                                   {"hosts", f.hosts},
+                                  {"hosts_stale", f.hostsStale},
                                   {"first_seen", formatRfc3339(f.firstSeen)}};
     for (const auto& controlId : mapping_.controlsFor(f.checkId)) {
       auto& entry = byControl[controlId];

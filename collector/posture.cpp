@@ -102,7 +102,16 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
       auto& control = posture.controls[c];
       if (s == HostStanding::None) continue;
       if (stale[h]) {
-        ++control.hostsStale;
+        // Its last failures still stand; anything better is no longer known to hold.
+        if (s == HostStanding::Fail) {
+          ++control.hostsFailing;
+          ++control.hostsFailingStale;
+        } else if (s == HostStanding::Accepted) {
+          ++control.hostsAccepted;
+          ++control.hostsAcceptedStale;
+        } else {
+          ++control.hostsStale;
+        }
         continue;
       }
       switch (s) {
@@ -152,10 +161,12 @@ nlohmann::json toJson(const ControlPosture& c) {
           {"checks", c.checks},
           {"hosts", {{"passing", c.hostsPassing},
                      {"failing", c.hostsFailing},
+                     {"failing_stale", c.hostsFailingStale},
                      {"error", c.hostsError},
                      {"stale", c.hostsStale},
                      {"not_applicable", c.hostsNotApplicable},
-                     {"accepted", c.hostsAccepted}}}};
+                     {"accepted", c.hostsAccepted},
+                     {"accepted_stale", c.hostsAcceptedStale}}}};
 }
 
 nlohmann::json toJson(const FleetPosture& posture) {

@@ -19,19 +19,24 @@ namespace annexa::collector {
 enum class ControlStatus { Passing, Failing, Partial, NotEvidenced, NotApplicable, Accepted };
 std::string_view toString(ControlStatus status);
 
-// A host whose last report is older than twice its interval is stale: its passes no longer count.
+// A host whose last report is older than twice its interval is stale. Silence is neither compliance nor
+// remediation: a stale host's last failures still count as failing (or accepted), its passes and errors no longer
+// count and make the control partial at best.
 bool isStale(const AgentRecord& agent, std::int64_t now);
 
 struct ControlPosture {
   const Control* control = nullptr;
   ControlStatus status = ControlStatus::NotEvidenced;
   std::vector<std::string> checks;  // mapped check ids
+  // Each in-scope host with results for the control counts once, in the bucket of its worst result.
   int hostsPassing = 0;
-  int hostsFailing = 0;
+  int hostsFailing = 0;  // including stale hosts whose last results fail
   int hostsError = 0;
-  int hostsStale = 0;
+  int hostsStale = 0;  // stale hosts whose last results pass, err or do not apply: they count for nothing
   int hostsNotApplicable = 0;
-  int hostsAccepted = 0;  // failing, but every failure there is covered by a valid exception
+  int hostsAccepted = 0;  // failing, but every failure there is covered by a valid exception (stale ones included)
+  int hostsFailingStale = 0;   // of hostsFailing, how many are stale
+  int hostsAcceptedStale = 0;  // of hostsAccepted, how many are stale
 };
 
 struct ThemeSummary {

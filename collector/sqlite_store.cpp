@@ -243,15 +243,19 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  std::vector<FailingCheck> failingChecks() override {
+  std::vector<FailingCheck> failingChecks(std::int64_t now) override {
     auto reader = acquireReader();
+    // The stale condition is isStale() (posture.cpp) in SQL; the store test holds the two together.
     auto q = reader->prepare(
-        "SELECT r.check_id, max(r.title), max(r.severity), count(*), min(r.since) FROM current_results r "
-        "JOIN agents a ON a.id = r.agent_id WHERE r.status = 'fail' AND a.revoked_at IS NULL GROUP BY r.check_id");
+        "SELECT r.check_id, max(r.title), max(r.severity), count(*), "
+        "sum(a.last_seen IS NULL OR ?1 - a.last_seen > 2 * max(a.interval_seconds, 60)), min(r.since) "
+        "FROM current_results r JOIN agents a ON a.id = r.agent_id "
+        "WHERE r.status = 'fail' AND a.revoked_at IS NULL GROUP BY r.check_id");
+    q.bind(1, now);
     std::vector<FailingCheck> out;
     while (q.step())
       out.push_back({q.columnText(0), q.columnText(1), parseSeverity(q.columnText(2)).value_or(Severity::Medium),
-                     static_cast<int>(q.columnInt(3)), q.columnInt(4)});
+                     static_cast<int>(q.columnInt(3)), static_cast<int>(q.columnInt(4)), q.columnInt(5)});
     return out;
   }
 

@@ -90,6 +90,7 @@ struct FailingCheck {
   std::string title;
   Severity severity = Severity::Medium;
   int hosts = 0;
+  int hostsStale = 0;          // of `hosts`, silent ones: their last known result fails (posture.hpp, isStale)
   std::int64_t firstSeen = 0;  // the oldest current failure
 };
 
@@ -219,7 +220,8 @@ class Store : public IngestSink {
   virtual std::vector<StatusRow> currentStatuses() = 0;
   // Per host, how many current results have each status (counted by the database, not in memory).
   virtual std::vector<HostResultCounts> resultCountsByAgent() = 0;
-  virtual std::vector<FailingCheck> failingChecks() = 0;
+  // In-scope hosts whose current result fails, per check; staleness is judged at `now`.
+  virtual std::vector<FailingCheck> failingChecks(std::int64_t now) = 0;
   virtual std::vector<StatusRow> changesBetween(std::int64_t from, std::int64_t to) = 0;
   virtual std::int64_t reportCount() = 0;
   virtual std::optional<std::string> rawReport(const std::string& agentId, const std::string& reportId) = 0;

@@ -158,6 +158,48 @@ TEST_F(PostureAtTest, ControlStatusFollowsResultsExceptionsRevocationAndSilence)
   EXPECT_EQ(c.hostsStale, 1);
 }
 
+// One host fails on days 1 and 2, then goes silent (stale 24 h after its last report).
+class StaleFailureAtTest : public PostureAtTest {
+ protected:
+  void SetUp() override {
+    store_ = openSqliteStore(dir_.path() / "annexa.db");
+    control_ = CheckMapping::builtin().controlsFor(kSsh).front();
+    enroll("host-f", day(1, 11), 12 * kHour);
+    enroll("host-p", day(1, 11), 12 * kHour);
+    for (int d = 1; d <= 5; ++d) {
+      if (d <= 2) report("host-f", day(d, 12), CheckStatus::Fail);
+      report("host-p", day(d, 12), CheckStatus::Pass);
+    }
+  }
+};
+
+TEST_F(StaleFailureAtTest, ASilentHostKeepsTheControlFailingBeforeAndAfterItGoesStale) {
+  auto c = controlAt(day(2, 13));  // reporting: failing
+  EXPECT_EQ(c.status, ControlStatus::Failing);
+  EXPECT_EQ(c.hostsFailing, 1);
+  EXPECT_EQ(c.hostsFailingStale, 0);
+
+  c = controlAt(day(4, 13));  // silent for 49 h: stale, and still failing
+  EXPECT_EQ(c.status, ControlStatus::Failing);
+  EXPECT_EQ(c.hostsFailing, 1);
+  EXPECT_EQ(c.hostsFailingStale, 1);
+  EXPECT_EQ(c.hostsPassing, 1);
+
+  isms::RiskAcceptance exception;  // an exception valid on day 4 accepts the stale failure
+  exception.scope = isms::ExceptionScope::HostCheck;
+  exception.agentId = "host-f";
+  exception.checkId = kSsh;
+  exception.validFrom = day(4);
+  exception.expiresAt = day(5);
+  exceptions_ = {exception};
+  c = controlAt(day(4, 13));
+  EXPECT_EQ(c.status, ControlStatus::Accepted);
+  EXPECT_EQ(c.hostsAcceptedStale, 1);
+  c = controlAt(day(5, 13));  // the exception expired: failing again
+  EXPECT_EQ(c.status, ControlStatus::Failing);
+  EXPECT_EQ(c.hostsFailingStale, 1);
+}
+
 TEST_F(PostureAtTest, TheLatestInstantMatchesTheCurrentState) {
   const auto now = day(5, 13);
   auto current = store_->currentStatuses();

@@ -79,6 +79,54 @@ TEST(Posture, StaleHostsCountAgainstTheControl) {
   EXPECT_TRUE(isStale(host("edge", kNow - 1801), kNow));
 }
 
+TEST(Posture, AStaleHostKeepsItsLastFailures) {
+  // Silence is not remediation: a host that failed and went quiet keeps the control failing.
+  const auto p = compute({host("fresh", kNow - 60), host("old", kNow - 3 * 900)},
+                         {{"fresh", "kernel.aslr", CheckStatus::Pass, Severity::Medium, kNow},
+                          {"old", "kernel.aslr", CheckStatus::Fail, Severity::Medium, kNow - 3 * 900}});
+  const auto& c = control(p, "A.8.9");
+  EXPECT_EQ(c.status, ControlStatus::Failing);
+  EXPECT_EQ(c.hostsFailing, 1);
+  EXPECT_EQ(c.hostsFailingStale, 1);
+  EXPECT_EQ(c.hostsStale, 0);  // counted once, as failing
+  EXPECT_EQ(c.hostsPassing, 1);
+  const auto j = toJson(c);
+  EXPECT_EQ(j["hosts"]["failing"], 1);
+  EXPECT_EQ(j["hosts"]["failing_stale"], 1);
+  EXPECT_EQ(j["status"], "failing");
+}
+
+TEST(Posture, StaleFailuresAndStalePassesTogether) {
+  // Three failing hosts, two of them stale; one stale host that passed: failing, "3 failing, of which 2 stale".
+  const auto p = compute({host("f1", kNow), host("f2", kNow - 7200), host("f3", kNow - 7200), host("p1", kNow - 7200)},
+                         {{"f1", "kernel.aslr", CheckStatus::Fail, Severity::Medium, kNow},
+                          {"f2", "kernel.aslr", CheckStatus::Fail, Severity::Medium, kNow - 7200},
+                          {"f3", "kernel.aslr", CheckStatus::Fail, Severity::Medium, kNow - 7200},
+                          {"p1", "kernel.aslr", CheckStatus::Pass, Severity::Medium, kNow - 7200}});
+  const auto& c = control(p, "A.8.9");
+  EXPECT_EQ(c.status, ControlStatus::Failing);
+  EXPECT_EQ(c.hostsFailing, 3);
+  EXPECT_EQ(c.hostsFailingStale, 2);
+  EXPECT_EQ(c.hostsStale, 1);
+  EXPECT_EQ(c.hostsPassing, 0);
+  EXPECT_EQ(p.hostsStale, 3);
+}
+
+TEST(Posture, AStaleHostsAcceptedFailureIsAccepted) {
+  const AcceptedFailure acceptOld = [](const StatusRow& row, std::string_view) { return row.agentId == "old"; };
+  const auto p = computePosture(Catalog::builtin(), CheckMapping::builtin(),
+                                {host("fresh", kNow - 60), host("old", kNow - 3 * 900)},
+                                {{"fresh", "kernel.aslr", CheckStatus::Pass, Severity::Medium, kNow},
+                                 {"old", "kernel.aslr", CheckStatus::Fail, Severity::Medium, kNow - 3 * 900}},
+                                kNow, acceptOld);
+  const auto& c = control(p, "A.8.9");
+  EXPECT_EQ(c.status, ControlStatus::Accepted);
+  EXPECT_EQ(c.hostsAccepted, 1);
+  EXPECT_EQ(c.hostsAcceptedStale, 1);
+  EXPECT_EQ(c.hostsFailing, 0);
+  EXPECT_EQ(c.hostsStale, 0);
+}
+
 TEST(Posture, RevokedHostsAreOutOfScope) {
   const auto p = compute({host("a", kNow), host("gone", kNow, true)},
                          {{"a", "kernel.aslr", CheckStatus::Pass, Severity::Medium, kNow},

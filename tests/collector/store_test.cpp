@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/body_codec.hpp"
+#include "collector/posture.hpp"
 #include "collector/sqlite.hpp"
 #include "collector/sqlite_schema.hpp"
 #include "collector/store.hpp"
@@ -66,6 +67,21 @@ TEST_F(StoreTest, StoresReportOnceAndRecognisesDuplicates) {
   const auto raw = store_->rawReport("agent-1", report.reportId);
   ASSERT_TRUE(raw.has_value());
   EXPECT_EQ(*raw, toJson(report).dump());
+}
+
+TEST_F(StoreTest, FailingChecksCountStaleHostsAsIsStaleJudgesThem) {
+  const std::int64_t seen = 1793491200;
+  store_->ingest({request(makeReport("2026-11-01T00:00:00Z", CheckStatus::Fail, "PermitRootLogin yes"), seen)});
+  const auto agent = store_->findAgent("agent-1");
+  ASSERT_TRUE(agent && agent->lastSeen);
+  for (const std::int64_t now : {seen, seen + 1800, seen + 1801, seen + 86400}) {
+    const auto failing = store_->failingChecks(now);
+    ASSERT_EQ(failing.size(), 1u);
+    EXPECT_EQ(failing[0].checkId, "ssh.permit_root_login");
+    EXPECT_EQ(failing[0].hosts, 1);  // a stale host's failure still counts
+    EXPECT_EQ(failing[0].hostsStale, isStale(*agent, now) ? 1 : 0) << now - seen;
+  }
+  EXPECT_EQ(store_->failingChecks(seen + 1801)[0].hostsStale, 1);
 }
 
 TEST_F(StoreTest, HistoryGetsARowOnlyWhenAResultChanges) {
