@@ -50,6 +50,8 @@ CheckOnControl checkOnControl(const FleetIndex& fleet, const std::string& checkI
       ++out.accepted;
     } else {
       ++out.failing;
+      if (const auto stale = fleet.stale.find(row.agentId); stale != fleet.stale.end() && stale->second)
+        ++out.failingStale;
       out.failingHosts.push_back(row.agentId);
     }
   }

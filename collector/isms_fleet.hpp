@@ -37,8 +37,9 @@ struct CheckOnControl {
   Severity severity = Severity::Low;  // the highest severity reported
   int reporting = 0;
   int passing = 0;
-  int failing = 0;   // failures not covered by an exception
-  int accepted = 0;  // failures covered by a valid exception
+  int failing = 0;       // failures not covered by an exception (a stale host's last failure counts)
+  int failingStale = 0;  // of those, on stale hosts
+  int accepted = 0;      // failures covered by a valid exception
   std::vector<std::string> failingHosts;
 };
 CheckOnControl checkOnControl(const FleetIndex& fleet, const std::string& checkId, const std::string& controlId,

@@ -30,7 +30,8 @@ std::optional<NcProposal> proposalFor(const SoaRow& r, const FleetIndex& fleet, 
     const double share = fleet.hostsInScope > 0 ? static_cast<double>(c.failing) / fleet.hostsInScope : 0;
     const std::string what = c.checkId + " (" + std::string(toString(c.severity)) + ") fails on " +
                              std::to_string(c.failing) + " of " + std::to_string(fleet.hostsInScope) + " hosts (" +
-                             percent(share) + ")";
+                             percent(share) +
+                             (c.failingStale > 0 ? ", " + std::to_string(c.failingStale) + " of them stale" : "") + ")";
     const bool serious = c.severity == Severity::High || c.severity == Severity::Critical;
     (serious && share > options.majorShare ? majorReasons : minorReasons).push_back(what);
   }

@@ -126,7 +126,8 @@ void controlHosts(const ControlPosture& c, const PackIndex& idx, std::ostream& o
       for (const auto& e : r->result.evidence)
         observed.push_back(htmlEscape(e.source) + ": <code>" + htmlEscape(e.observed) + "</code> (expected <code>" +
                            htmlEscape(e.expected) + "</code>)");
-      rows.push_back({htmlEscape(idx.hostname(r->agentId)), htmlEscape(r->result.check),
+      const std::string staleMark = idx.stale(r->agentId) ? " <i>(stale: last known result)</i>" : "";
+      rows.push_back({htmlEscape(idx.hostname(r->agentId)) + staleMark, htmlEscape(r->result.check),
                       statusCell(toString(r->result.status)), htmlEscape(toString(r->result.severity)),
                       time(r->observedAt), text::join(observed, "<br>")});
     }
@@ -144,12 +145,14 @@ void controlHosts(const ControlPosture& c, const PackIndex& idx, std::ostream& o
 void controls(const PackData& d, const PackIndex& idx, std::ostream& out) {
   out << "<h2>Controls at " << time(d.at) << "</h2>\n";
   {
-    HtmlTable t(out, {"Control", "2013", "Title", "Status", "Passing", "Failing", "Error", "Stale", "Accepted",
-                      "Mapped checks"});
+    HtmlTable t(out, {"Control", "2013", "Title", "Status", "Passing", "Failing (of which stale)", "Error",
+                      "Stale, not failing", "Accepted", "Mapped checks"});
     for (const auto& c : d.posture.controls) {
       if (!c.control || !idx.applicable(c.control->id)) continue;
       t.row({htmlEscape(c.control->id), htmlEscape(text::join(c.control->iso2013, " ")), htmlEscape(c.control->title),
-             statusCell(toString(c.status)), std::to_string(c.hostsPassing), std::to_string(c.hostsFailing),
+             statusCell(toString(c.status)), std::to_string(c.hostsPassing),
+             std::to_string(c.hostsFailing) +
+                 (c.hostsFailingStale > 0 ? " (" + std::to_string(c.hostsFailingStale) + ")" : std::string()),
              std::to_string(c.hostsError), std::to_string(c.hostsStale), std::to_string(c.hostsAccepted),
              c.checks.empty() ? "<i>manual evidence only</i>" : htmlEscape(text::join(c.checks, ", "))});
     }

@@ -15,6 +15,11 @@ std::string_view PackIndex::hostname(std::string_view agentId) const {
   return it == hostById.end() ? agentId : std::string_view(it->second->hostname);
 }
 
+bool PackIndex::stale(std::string_view agentId) const {
+  const auto it = hostById.find(agentId);
+  return it != hostById.end() && it->second->stale;
+}
+
 bool PackIndex::applicable(std::string_view controlId) const {
   const auto it = soaByControl.find(controlId);
   return it == soaByControl.end() || it->second->applicable;

@@ -89,6 +89,7 @@ struct PackIndex {
   std::map<std::string, const isms::SoaEntry*, std::less<>> soaByControl;
 
   std::string_view hostname(std::string_view agentId) const;
+  bool stale(std::string_view agentId) const;  // silent at the posture instant: its results are its last known
   bool applicable(std::string_view controlId) const;  // per the SoA; a control without a row counts as applicable
 };
 

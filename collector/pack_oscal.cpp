@@ -108,6 +108,7 @@ Json observation(const PackResult& r, const PackIndex& idx) {
   addProp(props, "status-since", time(r.since));
   addProp(props, "report-id", r.reportId);
   addProp(props, "report-sha256", r.reportSha256);
+  if (idx.stale(r.agentId)) addProp(props, "host-stale", "true");  // the host's last known result
   Json o = {{"uuid", observationUuid(r)},
             {"title", r.result.check + " on " + host},
             {"description", "Check " + r.result.check + " (" + r.result.title + ") reported " +
@@ -166,6 +167,12 @@ std::string_view findingReason(ControlStatus s) {
   return "other";  // accepted (failures covered by exceptions) or not evidenced by the fleet
 }
 
+// Stale hosts keep their last failures; the auditor is told which failures are last known, not current.
+std::string staleNote(int failingStale) {
+  if (failingStale == 0) return "";
+  return " (" + std::to_string(failingStale) + " of them stale: silent hosts whose last results failed)";
+}
+
 Json finding(const ControlPosture& c, const PackData& d, const PackIndex& idx) {
   const auto& id = c.control->id;
   const auto status = toString(c.status);
@@ -173,6 +180,7 @@ Json finding(const ControlPosture& c, const PackData& d, const PackIndex& idx) {
   addProp(props, "control-status", status);
   for (const auto& [name, n] : {std::pair{"hosts-passing", c.hostsPassing},
                                 {"hosts-failing", c.hostsFailing},
+                                {"hosts-failing-stale", c.hostsFailingStale},
                                 {"hosts-error", c.hostsError},
                                 {"hosts-stale", c.hostsStale},
                                 {"hosts-accepted", c.hostsAccepted}})
@@ -181,7 +189,8 @@ Json finding(const ControlPosture& c, const PackData& d, const PackIndex& idx) {
             {"title", id + " " + c.control->title},
             {"description", "Control " + id + " is " + std::string(status) + " at " + time(d.at) + ": " +
                                 std::to_string(c.hostsPassing) + " hosts passing, " + std::to_string(c.hostsFailing) +
-                                " failing, " + std::to_string(c.hostsAccepted) + " accepted by an exception."}};
+                                " failing" + staleNote(c.hostsFailingStale) + ", " + std::to_string(c.hostsAccepted) +
+                                " accepted by an exception."}};
   setProps(f, std::move(props));
   f["target"] = {{"type", "objective-id"},
                  {"target-id", id},

@@ -66,7 +66,8 @@ nlohmann::json toJson(const SoaRow& r) {
   auto checks = nlohmann::json::array();
   for (const auto& c : r.checks)
     checks.push_back({{"check", c.checkId}, {"severity", toString(c.severity)}, {"hosts_reporting", c.reporting},
-                      {"hosts_passing", c.passing}, {"hosts_failing", c.failing}, {"hosts_accepted", c.accepted}});
+                      {"hosts_passing", c.passing}, {"hosts_failing", c.failing},
+                      {"hosts_failing_stale", c.failingStale}, {"hosts_accepted", c.accepted}});
   j["fleet"] = {{"status", fleetStatus(r)}, {"checks", checks}, {"evidenced", r.fleetEvidence}};
   j["risks"] = r.risks;
   j["flags"] = flagsOf(r);
@@ -137,7 +138,8 @@ std::string soaHtml(const std::vector<SoaRow>& rows, std::int64_t now) {
     std::string checks;
     for (const auto& c : r.checks)
       checks += htmlEscape(c.checkId) + ": " + std::to_string(c.passing) + " pass, " + std::to_string(c.failing) +
-                " fail, " + std::to_string(c.accepted) + " accepted<br>";
+                " fail" + (c.failingStale > 0 ? " (" + std::to_string(c.failingStale) + " stale)" : "") + ", " +
+                std::to_string(c.accepted) + " accepted<br>";
     std::string manual;
     for (const auto& e : r.entry.evidence)
       manual += htmlEscape(e.document + " — " + e.location + " (" + e.date + ", " + e.reviewer + ")") + "<br>";

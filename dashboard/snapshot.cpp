@@ -25,6 +25,8 @@ ControlRow controlRow(const json& c) {
     row.hostsStale = num(*h, "stale");
     row.hostsNotApplicable = num(*h, "not_applicable");
     row.hostsAccepted = num(*h, "accepted");
+    row.hostsFailingStale = num(*h, "failing_stale");
+    row.hostsAcceptedStale = num(*h, "accepted_stale");
   }
   return row;
 }
@@ -178,7 +180,7 @@ Result<Findings> parseFindings(std::string_view text) {
       FindingControl control{str(c, "id"), str(c, "title"), str(c, "theme"), {}};
       for (const auto& k : array(c, "checks"))
         control.checks.push_back({str(k, "check"), str(k, "title"), parseSeverity(str(k, "severity")), num(k, "hosts"),
-                                  str(k, "first_seen")});
+                                  num(k, "hosts_stale"), str(k, "first_seen")});
       findings.controls.push_back(std::move(control));
     }
     return findings;

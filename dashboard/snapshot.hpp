@@ -53,11 +53,13 @@ struct ControlRow {
   ControlStatus status = ControlStatus::NotEvidenced;
   std::vector<std::string> checks;
   int hostsPassing = 0;
-  int hostsFailing = 0;
+  int hostsFailing = 0;  // stale hosts whose last results fail included
   int hostsError = 0;
-  int hostsStale = 0;
+  int hostsStale = 0;  // stale hosts whose last results pass or err: they count for nothing
   int hostsNotApplicable = 0;
   int hostsAccepted = 0;  // failing, but covered by a valid exception
+  int hostsFailingStale = 0;
+  int hostsAcceptedStale = 0;
 };
 
 struct HostRow {
@@ -79,6 +81,7 @@ struct FindingCheck {
   std::string title;
   Severity severity = Severity::Medium;
   int hosts = 0;
+  int hostsStale = 0;  // of `hosts`, silent ones whose last result fails
   std::string firstSeen;
 };
 

@@ -37,10 +37,9 @@ void controlDetail(UiState& ui) {
   ImGui::Text("%s  %s", c.id.c_str(), c.title.c_str());
   ImGui::SameLine(0, scaled(20.0f));
   statusBadge(c.status);
-  ImGui::TextDisabled(
-      "%s theme; ISO 27001:2013: %s; mapped checks: %zu; hosts passing %d, accepted %d, failing %d, error %d, stale %d",
-      c.theme.c_str(), c.iso2013Text.c_str(), c.checks.size(), c.hostsPassing, c.hostsAccepted, c.hostsFailing,
-      c.hostsError, c.hostsStale);
+  ImGui::TextDisabled("%s theme; ISO 27001:2013: %s; mapped checks: %zu", c.theme.c_str(), c.iso2013Text.c_str(),
+                      c.checks.size());
+  ImGui::TextDisabled("%s", controlHostCounts(c).c_str());
   if (c.status == ControlStatus::Accepted)
     ImGui::TextWrapped("Accepted: every failure on this control is covered by a valid exception (see Exceptions). "
                        "It is not passing; when the exception expires the failure counts again.");

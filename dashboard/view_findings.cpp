@@ -62,7 +62,14 @@ void drawFindings(UiState& ui) {
         ImGui::TableNextColumn();
         severityText(check.severity);
         ImGui::TableNextColumn();
-        ImGui::Text("%d", check.hosts);
+        if (check.hostsStale > 0) {
+          ImGui::Text("%d (%d stale)", check.hosts, check.hostsStale);
+          if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%d of these hosts are silent: their last known result fails, and still counts",
+                              check.hostsStale);
+        } else {
+          ImGui::Text("%d", check.hosts);
+        }
         ImGui::TableNextColumn();
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(check.firstSeen.c_str());

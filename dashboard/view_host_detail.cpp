@@ -21,7 +21,7 @@ void drawHostDetail(UiState& ui) {
   ImGui::Text("%s", h.hostname.c_str());
   ImGui::SameLine(0, scaled(20.0f));
   if (h.revoked) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Failing)), "REVOKED");
-  else if (h.stale) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Partial)), "STALE (results no longer count)");
+  else if (h.stale) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Partial)), "STALE (last known results: failures still count, passes no longer do)");
   else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Passing)), "REPORTING");
   ImGui::TextDisabled("%s | kernel %s | agent %s | last seen %s | enrolled %s | id %s", h.os.c_str(), detail->kernel.c_str(),
                       detail->agentVersion.c_str(), h.lastSeenText.c_str(), detail->enrolledAt.c_str(), h.id.c_str());

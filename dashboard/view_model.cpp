@@ -34,6 +34,16 @@ std::string connectionBanner(const ConnectionState& c) {
 
 // ---- Overview -----------------------------------------------------------------------------------------------
 
+std::string controlHostCounts(const ControlRow& c) {
+  const auto ofWhichStale = [](int stale) {
+    return stale > 0 ? " (" + std::to_string(stale) + " of them stale)" : std::string();
+  };
+  return "hosts: " + std::to_string(c.hostsPassing) + " passing, " + std::to_string(c.hostsFailing) + " failing" +
+         ofWhichStale(c.hostsFailingStale) + ", " + std::to_string(c.hostsAccepted) + " accepted" +
+         ofWhichStale(c.hostsAcceptedStale) + ", " + std::to_string(c.hostsError) + " error, " +
+         std::to_string(c.hostsStale) + " stale without failures";
+}
+
 std::vector<FailingCheck> topFailingChecks(const Findings& findings, std::size_t count) {
   std::vector<FailingCheck> checks;
   std::unordered_map<std::string, std::size_t> index;

@@ -32,6 +32,9 @@ struct FailingCheck {
 // The checks failing on most hosts (a check mapped to several controls counts once).
 std::vector<FailingCheck> topFailingChecks(const Findings& findings, std::size_t count = 10);
 
+// "hosts: 2 passing, 3 failing (2 of them stale), …" for a control: stale hosts' last failures still count.
+std::string controlHostCounts(const ControlRow& control);
+
 struct ThemeChange {
   std::string theme;
   int passingDelta = 0;

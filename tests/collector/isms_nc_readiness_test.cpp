@@ -30,6 +30,22 @@ TEST(NonConformities, HighSeverityFailingOnMoreThanTheShareIsMajor) {
   EXPECT_EQ(p["reason"], "ssh.mfa_required (high) fails on 3 of 10 hosts (30%)");
 }
 
+TEST(NonConformities, FailuresOfHostsThatWentSilentStillCountAndAreNamed) {
+  test::IsmsFixture f;
+  f.fleet("h", 10, 3, "ssh.mfa_required", Severity::High);
+  const std::int64_t dayLater = kNow + 86400;  // every host is stale by then
+  const auto p = proposalFor(f.service.proposals(dayLater).body, "A.8.5");
+  ASSERT_FALSE(p.is_null());
+  EXPECT_EQ(p["kind"], "major");
+  EXPECT_EQ(p["reason"], "ssh.mfa_required (high) fails on 3 of 10 hosts (30%, 3 of them stale)");
+  const auto soa = f.service.soaControl("A.8.5", dayLater).body;
+  EXPECT_EQ(soa["fleet"]["status"], "failing");
+  int failingStale = -1;
+  for (const auto& c : soa["fleet"]["checks"])
+    if (c["check"] == "ssh.mfa_required") failingStale = c["hosts_failing_stale"];
+  EXPECT_EQ(failingStale, 3);
+}
+
 TEST(NonConformities, MediumSeverityIsMinorAndTheShareIsConfigurable) {
   test::IsmsFixture f;
   f.fleet("h", 4, 3, "kernel.aslr", Severity::Medium);

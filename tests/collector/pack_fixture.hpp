@@ -55,7 +55,8 @@ inline PackResult result(const std::string& agent, const std::string& check, Che
   return r;
 }
 
-inline PackData samplePack(const CollectorKeys& keys) {
+// With `thirdHostStale`, agent-3 (whose root disk fails) has been silent for three days at the posture instant.
+inline PackData samplePack(const CollectorKeys& keys, bool thirdHostStale = false) {
   PackData d;
   d.generatedAt = kAt + 60;
   d.periodFrom = kAt - 30 * isms::kDay;
@@ -66,7 +67,8 @@ inline PackData samplePack(const CollectorKeys& keys) {
                  pki::fingerprint(keys.caCert.get())};
   d.hosts = {{"agent-1", "web-1", "Debian GNU/Linux 12", kAt - 600, false},
              {"agent-2", "db-1", "Debian GNU/Linux 12", kAt - 600, false},
-             {"agent-3", kHostileHostname, "Ubuntu 24.04", kAt - 600, false}};
+             {"agent-3", kHostileHostname, "Ubuntu 24.04", thirdHostStale ? kAt - 3 * isms::kDay : kAt - 600,
+              thirdHostStale}};
   const Evidence keyEvidence{"/etc/ssh/sshd_config", kAwkwardObserved, "PasswordAuthentication no"};
   d.results = {result("agent-1", "disk.root_encrypted", CheckStatus::Pass, {{"/proc/mounts", "luks", "luks"}}),
                result("agent-2", "disk.root_encrypted", CheckStatus::Pass),

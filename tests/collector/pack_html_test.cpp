@@ -50,5 +50,18 @@ TEST_F(PackHtml, CapsLongHostListsWithACountOfTheRest) {
   EXPECT_EQ(big.find("bulk-host-39<"), std::string::npos);
 }
 
+TEST_F(PackHtml, AStaleHostsFailureStaysAndIsMarkedStale) {
+  const auto stale = written(samplePack(keys, true), writeReportHtml);
+  EXPECT_NE(stale.find("Failing (of which stale)"), std::string::npos);
+  // A.8.24 row: agent-3's last known failure still counts, marked as from a stale host.
+  const auto row = stale.find("<td>A.8.24</td>");
+  ASSERT_NE(row, std::string::npos);
+  const auto rowEnd = stale.find("</tr>", row);
+  EXPECT_NE(stale.substr(row, rowEnd - row).find("<td>1 (1)</td>"), std::string::npos)
+      << stale.substr(row, rowEnd - row);
+  EXPECT_NE(stale.find("&lt;script&gt;alert(1)&lt;/script&gt; <i>(stale: last known result)</i>"), std::string::npos);
+  EXPECT_EQ(html.find("(stale: last known result)"), std::string::npos) << "no stale mark when every host reports";
+}
+
 }  // namespace
 }  // namespace annexa::collector::pack::test

@@ -117,5 +117,31 @@ TEST_F(PackOscal, SameDataGivesTheSameBytes) {
   EXPECT_NE(written(later, [](const PackData& d, std::ostream& o) { writeAssessmentResults(d, o); }), text);
 }
 
+TEST_F(PackOscal, FailuresOfStaleHostsStayFindingsAndSaySo) {
+  const auto staleData = samplePack(keys, true);
+  const auto staleDoc = json::parse(written(staleData, [](const PackData& d, std::ostream& o) {
+    writeAssessmentResults(d, o);
+  }));
+  const auto& staleResult = staleDoc["assessment-results"]["results"][0];
+  const json* a824 = nullptr;
+  for (const auto& f : staleResult["findings"])
+    if (f["target"]["target-id"] == "A.8.24") a824 = &f;
+  ASSERT_NE(a824, nullptr);
+  EXPECT_EQ((*a824)["target"]["status"]["state"], "not-satisfied");
+  EXPECT_EQ((*a824)["target"]["status"]["reason"], "fail");
+  EXPECT_NE((*a824)["description"].get<std::string>().find("1 failing (1 of them stale"), std::string::npos)
+      << (*a824)["description"];
+  bool staleProp = false;
+  for (const auto& p : (*a824)["props"])
+    if (p["name"] == "hosts-failing-stale") staleProp = p["value"] == "1";
+  EXPECT_TRUE(staleProp);
+  int staleObservations = 0;
+  for (const auto& o : staleResult["observations"])
+    for (const auto& p : o["props"])
+      if (p["name"] == "host-stale") ++staleObservations;
+  EXPECT_EQ(staleObservations, 2);  // agent-3's two results
+  EXPECT_EQ(text.find("host-stale"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace annexa::collector::pack::test

@@ -78,6 +78,11 @@ TEST(DataSource, RefreshFetchesEveryHostPageAndPublishesOneSnapshot) {
   EXPECT_EQ(c.id, "A.8.5");
   EXPECT_EQ(c.status, ControlStatus::Failing);
   EXPECT_EQ(c.iso2013Text, "A.9.4.2");
+  EXPECT_EQ(c.hostsFailing, 1);
+  EXPECT_EQ(c.hostsFailingStale, 1);  // a stale host's last failure, still failing
+  EXPECT_EQ(controlHostCounts(c),
+            "hosts: 2 passing, 1 failing (1 of them stale), 0 accepted, 0 error, 0 stale without failures");
+  EXPECT_EQ(s->fleet->findings.controls[0].checks[1].hostsStale, 1);
   EXPECT_EQ(s->fleet->controls[4].iso2013Text, "new in 2022");
   const auto& accepted = s->fleet->controls[3];  // failures covered by an exception: own status, never passing
   EXPECT_EQ(accepted.status, ControlStatus::Accepted);

@@ -30,7 +30,7 @@ class FakeApi {
                         {"hosts", {{"passing", 0}, {"failing", 0}, {"error", 0}, {"stale", 0}, {"not_applicable", 0}}}});
     controls.push_back({{"id", "A.8.5"}, {"theme", "Technological"}, {"title", "Secure authentication"},
                         {"iso2013", {"A.9.4.2"}}, {"status", "failing"}, {"checks", {"ssh.permit_root_login"}},
-                        {"hosts", {{"passing", 2}, {"failing", 1}, {"error", 0}, {"stale", 0}, {"not_applicable", 0}}}});
+                        {"hosts", {{"passing", 2}, {"failing", 1}, {"failing_stale", 1}, {"error", 0}, {"stale", 0}, {"not_applicable", 0}}}});
     controls.push_back({{"id", "A.8.24"}, {"theme", "Technological"}, {"title", "Use of cryptography"},
                         {"iso2013", {"A.10.1.1", "A.10.1.2"}}, {"status", "passing"}, {"checks", {"disk.encryption"}},
                         {"hosts", {{"passing", 3}, {"failing", 0}, {"error", 0}, {"stale", 0}, {"not_applicable", 0}}}});
@@ -71,7 +71,7 @@ class FakeApi {
       "controls": [
         {"id": "A.8.5", "title": "Secure authentication", "theme": "Technological", "checks": [
           {"check": "ssh.permit_root_login", "title": "Root login", "severity": "critical", "hosts": 5, "first_seen": "2026-11-20T10:00:00Z"},
-          {"check": "pam.mfa", "title": "MFA", "severity": "high", "hosts": 2, "first_seen": "2026-11-21T10:00:00Z"}]},
+          {"check": "pam.mfa", "title": "MFA", "severity": "high", "hosts": 2, "hosts_stale": 1, "first_seen": "2026-11-21T10:00:00Z"}]},
         {"id": "A.8.9", "title": "Configuration management", "theme": "Technological", "checks": [
           {"check": "ssh.permit_root_login", "title": "Root login", "severity": "critical", "hosts": 5, "first_seen": "2026-11-20T10:00:00Z"},
           {"check": "files.shadow_mode", "title": "shadow", "severity": "low", "hosts": 1, "first_seen": "2026-11-19T10:00:00Z"}]}]})");
