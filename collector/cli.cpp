@@ -200,23 +200,39 @@ int commandOperators(const DataDir& dir, const Args& args, std::ostream& out, st
 
 int commandPosture(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
   auto store = openSqliteStore(dir.database());
+  auto registers = isms::IsmsStore::open(dir.database());
+  std::int64_t at = unixNow();
   FleetPosture posture;
   if (args.options.count("--at")) {
-    auto at = parseInstant(args.options.at("--at"), unixNow());
-    if (!at) return fail(err, "--at: " + at.error());
-    auto registers = isms::IsmsStore::open(dir.database());
-    posture = postureAt(*store, Catalog::builtin(), CheckMapping::builtin(), *at, isms::acceptanceAt(registers->exceptions(), *at));
-    out << "As of " << formatRfc3339(*at) << "\n";
+    auto instant = parseInstant(args.options.at("--at"), at);
+    if (!instant) return fail(err, "--at: " + instant.error());
+    at = *instant;
+    posture = postureAt(*store, Catalog::builtin(), CheckMapping::builtin(), at,
+                        isms::acceptanceAt(registers->exceptions(), at));
+    out << "As of " << formatRfc3339(at) << "\n";
   } else {
     posture = computePosture(Catalog::builtin(), CheckMapping::builtin(), store->listAgents(), store->currentStatuses(),
-                             unixNow());
+                             at, isms::acceptanceAt(registers->exceptions(), at));
   }
-  out << "Fleet posture: " << posture.hostsTotal << " hosts (" << posture.hostsStale << " stale)\n\n"
+  out << "Fleet posture: " << text::countOf(posture.hostsTotal, "host") << " (" << posture.hostsStale
+      << " stale)\n\n"
       << std::left << std::setw(16) << "THEME" << std::right << std::setw(9) << "passing" << std::setw(9) << "failing"
-      << std::setw(9) << "partial" << std::setw(15) << "not evidenced" << std::setw(8) << "n/a" << "\n";
+      << std::setw(10) << "accepted" << std::setw(9) << "partial" << std::setw(15) << "not evidenced" << std::setw(8)
+      << "n/a" << "\n";
   for (const auto& t : posture.themes)
     out << std::left << std::setw(16) << t.theme << std::right << std::setw(9) << t.passing << std::setw(9) << t.failing
-        << std::setw(9) << t.partial << std::setw(15) << t.notEvidenced << std::setw(8) << t.notApplicable << "\n";
+        << std::setw(10) << t.accepted << std::setw(9) << t.partial << std::setw(15) << t.notEvidenced << std::setw(8)
+        << t.notApplicable << "\n";
+  bool header = false;
+  for (const auto& c : posture.controls) {
+    if (c.status != ControlStatus::Failing) continue;
+    if (!header) out << "\nFailing controls:\n";
+    header = true;
+    out << "  " << std::left << std::setw(8) << c.control->id << std::right << text::countOf(c.hostsFailing, "host")
+        << " failing";
+    if (c.hostsFailingStale > 0) out << ", of which " << c.hostsFailingStale << " stale";
+    out << "  " << c.control->title << "\n";
+  }
   return kOk;
 }
 

@@ -13,6 +13,7 @@
 #include "collector/posture_at.hpp"
 #include "common/clock.hpp"
 #include "common/pki.hpp"
+#include "common/text.hpp"
 
 namespace annexa::collector {
 
@@ -109,8 +110,8 @@ int exportPack(const CliArgs& args, std::ostream& out, std::ostream& err) {
                                         });
   if (!exported) return err << "annexa-collector export: " << exported.error() << "\n", 2;
 
-  out << "Evidence pack written to " << outDir << ": " << exported->hosts << " hosts, " << exported->results
-      << " results at " << formatRfc3339(scope->at) << ", period " << formatRfc3339(scope->from) << " .. "
+  out << "Evidence pack written to " << outDir << ": " << text::countOf(exported->hosts, "host") << ", "
+      << text::countOf(exported->results, "result") << " at " << formatRfc3339(scope->at) << ", period " << formatRfc3339(scope->from) << " .. "
       << formatRfc3339(scope->to) << "\n";
   for (const auto& f : exported->pack.files)
     out << "  " << f.name << "  " << f.size << " bytes  sha256 " << f.sha256 << "\n";

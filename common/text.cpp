@@ -142,4 +142,8 @@ bool isSafeRelativePath(std::string_view name) {
   return true;
 }
 
+std::string countOf(long long n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 }  // namespace annexa::text

@@ -38,4 +38,7 @@ std::string base64Encode(std::string_view bytes);
 // (at most 128 characters) and none is empty, "..", or hidden (leading '.'). For names a peer sends us.
 bool isSafeRelativePath(std::string_view name);
 
+// "1 host", "3 hosts": a count with its noun in the right number (nouns that take a plain "s").
+std::string countOf(long long n, std::string_view noun);
+
 }  // namespace annexa::text

@@ -159,5 +159,32 @@ TEST_F(IsmsCliTest, CalendarSetShowAndManagementReview) {
   EXPECT_EQ(run({"management-review", "--since", "soon"}), 2);
 }
 
+TEST_F(IsmsCliTest, PostureCountsStaleFailuresAndExceptionsLikeTheApi) {
+  const auto now = unixNow();
+  f_.host("fresh", {{"kernel.aslr", CheckStatus::Pass}, {"ssh.mfa_required", CheckStatus::Fail}}, now);
+  f_.host("silent", {{"kernel.aslr", CheckStatus::Fail}}, now - 2 * 86400);
+  std::ostringstream out, err;
+  const auto posture = [&] {
+    out.str("");
+    err.str("");
+    return runCollectorCli({"posture", "--data", f_.dir.path().string()}, out, err);
+  };
+  ASSERT_EQ(posture(), 0) << err.str();
+  EXPECT_NE(out.str().find("Fleet posture: 2 hosts (1 stale)"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("A.8.9   1 host failing, of which 1 stale"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("A.8.5   1 host failing  "), std::string::npos) << out.str();
+
+  // An exception accepts the MFA failure: the CLI reads the registers as the API does.
+  ASSERT_EQ(runIsmsCli({"exceptions", "add", "--scope", "check", "--check", "ssh.mfa_required", "--justification",
+                        "tokens", "--approver", "ciso", "--expires", formatRfc3339(now + 30 * 86400).substr(0, 10),
+                        "--data", f_.dir.path().string()},
+                       out, err),  // at the real time, like the posture command
+            0)
+      << err.str();
+  ASSERT_EQ(posture(), 0) << err.str();
+  EXPECT_EQ(out.str().find("A.8.5 "), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("accepted"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace annexa::collector

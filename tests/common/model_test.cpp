@@ -190,5 +190,11 @@ TEST(Text, SplitsTrimsAndStripsComments) {
   EXPECT_TRUE(text::iequals("PermitRootLogin", "permitrootlogin"));
 }
 
+TEST(Text, CountsTakeTheRightNumber) {
+  EXPECT_EQ(text::countOf(0, "host"), "0 hosts");
+  EXPECT_EQ(text::countOf(1, "host"), "1 host");
+  EXPECT_EQ(text::countOf(2, "host"), "2 hosts");
+}
+
 }  // namespace
 }  // namespace annexa
