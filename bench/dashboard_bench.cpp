@@ -253,7 +253,7 @@ int main(int argc, char** argv) {
   ui.selectedControl = snapshot->control->control.id;
 
   std::printf("\n  %-10s %14s %14s %18s %18s\n", "view", "UI cpu p50 ms", "UI cpu p99 ms", "frame cpu p50 ms", "frame cpu p99 ms");
-  bool withinTarget = true;
+  std::vector<std::string> overTarget;  // views whose frame CPU p99 is 4 ms or more
   for (const auto view : kAllViews) {
     ui.switchTo = view;
     for (int i = 0; i < 30; ++i) (*window)->frame();  // settle: tab switch, first sort, font atlas
@@ -265,7 +265,7 @@ int main(int argc, char** argv) {
       frameMs.push_back(t.frameCpuMs);
     }
     const double p99 = percentile(frameMs, 0.99);
-    withinTarget = withinTarget && p99 < 4.0;
+    if (p99 >= 4.0) overTarget.push_back(std::string(viewName(view)) + " " + std::to_string(p99).substr(0, 5) + " ms");
     std::printf("  %-10s %14.3f %14.3f %18.3f %18.3f\n", std::string(viewName(view)).c_str(), percentile(uiMs, 0.5),
                 percentile(uiMs, 0.99), percentile(frameMs, 0.5), p99);
   }
@@ -278,6 +278,13 @@ int main(int argc, char** argv) {
   model.setSort(HostColumn::Fail, false);
   (void)model.rows();
   std::printf("\n  one re-sort of %d hosts by failures (on a header click, not per frame): %.2f ms\n", hosts, nowMs() - sortStart);
-  std::printf("RESULT dashboard frame CPU p99 %s 4 ms in every view\n", withinTarget ? "<" : ">=");
+  if (overTarget.empty()) {
+    std::printf("RESULT dashboard frame CPU p99 < 4 ms in every view: met\n");
+  } else {
+    std::string views;
+    for (const auto& v : overTarget) views += (views.empty() ? "" : ", ") + v;
+    std::printf("RESULT dashboard frame CPU p99 < 4 ms in every view: missed in %zu (%s)\n", overTarget.size(),
+                views.c_str());
+  }
   return 0;
 }

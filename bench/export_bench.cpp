@@ -4,6 +4,7 @@
 // pack's size, peak memory, and the time verify-pack needs. Target (issue 7): 10,000 hosts x 30 days < 60 s.
 // Usage: annexa_export_bench [--hosts H] [--days D] [--checks C] [--keep]
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -119,6 +120,7 @@ void fill(Store& store, const Options& o, std::int64_t day0) {
   }
   const auto checks = checkIds(o.checks);
   const auto start = Clock::now();
+  const bool onTerminal = ::isatty(STDERR_FILENO) == 1;
   std::vector<IngestRequest> batch;
   for (int d = 0; d < o.days; ++d) {
     for (int h = 0; h < o.hosts; ++h) {
@@ -137,9 +139,11 @@ void fill(Store& store, const Options& o, std::int64_t day0) {
     const std::int64_t endOfDay = day0 + (d + 1) * kDay - 1;
     store.saveDailyPosture(dailyPostureRows(postureAt(store, Catalog::builtin(), CheckMapping::builtin(), endOfDay),
                                             formatRfc3339(endOfDay).substr(0, 10)));
-    std::fprintf(stderr, "\rfilling: day %d/%d, %.0f s", d + 1, o.days, secondsSince(start));
+    // Rewritten in place on a terminal; whole lines in a log, where '\r' would run them together.
+    std::fprintf(stderr, "%sfilling: day %d/%d, %.0f s%s", onTerminal ? "\r" : "", d + 1, o.days, secondsSince(start),
+                 onTerminal ? "" : "\n");
   }
-  std::fprintf(stderr, "\n");
+  if (onTerminal) std::fprintf(stderr, "\n");
 }
 
 }  // namespace
