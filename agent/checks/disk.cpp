@@ -305,17 +305,17 @@ FilesystemUsage measure(const SystemView& system, const MountEntry& mount) {
   FilesystemUsage usage;
   usage.mountPoint = mount.mountPoint;
   usage.fsType = mount.fsType;
-  struct statvfs st {};
-  if (::statvfs(system.hostPath(mount.mountPoint).c_str(), &st) != 0) {
-    usage.error = "statvfs " + mount.mountPoint + ": " + std::strerror(errno);
+  const auto st = system.statFilesystem(mount.mountPoint);
+  if (!st) {
+    usage.error = st.error();
     return usage;
   }
-  usage.blockSize = st.f_frsize ? st.f_frsize : st.f_bsize;
-  usage.blocks = st.f_blocks;
-  usage.freeBlocks = st.f_bfree;
-  usage.availableBlocks = st.f_bavail;
-  usage.inodes = st.f_files;
-  usage.freeInodes = st.f_ffree;
+  usage.blockSize = st->blockSize;
+  usage.blocks = st->blocks;
+  usage.freeBlocks = st->freeBlocks;
+  usage.availableBlocks = st->availableBlocks;
+  usage.inodes = st->inodes;
+  usage.freeInodes = st->freeInodes;
   return usage;
 }
 

@@ -260,12 +260,7 @@ constexpr DaemonSpec kFreshclam{"freshclam", {"freshclam"}, {"clamav-freshclam.s
 
 // The first bytes of a file (the databases are tens of MB; only the 512-byte header is needed).
 std::string readHeader(const SystemView& system, const std::string& path) {
-  const int fd = ::open(system.hostPath(path).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return {};
-  char buffer[512];
-  const ssize_t n = ::read(fd, buffer, sizeof buffer);
-  ::close(fd);
-  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+  return system.readHead(path, 512).valueOr(std::string());
 }
 
 ClamavFacts probeClamav(const CheckContext& ctx) {

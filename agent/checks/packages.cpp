@@ -28,17 +28,7 @@ std::string formatUtc(std::int64_t seconds) {
 
 // The last `maxBytes` of a file, starting at a line boundary.
 Result<std::string> readTail(const SystemView& system, std::string_view path, std::size_t maxBytes) {
-  const auto info = system.stat(path);
-  if (!info) return makeError(info.error());
-  if (static_cast<std::size_t>(info->size) <= maxBytes) return system.readFile(path, maxBytes);
-  std::ifstream in(system.hostPath(path), std::ios::binary);
-  if (!in) return makeError(std::string(path) + ": cannot open");
-  in.seekg(info->size - static_cast<std::int64_t>(maxBytes));
-  std::string tail(maxBytes, '\0');
-  in.read(tail.data(), static_cast<std::streamsize>(maxBytes));
-  tail.resize(static_cast<std::size_t>(in.gcount()));
-  if (const auto newline = tail.find('\n'); newline != std::string::npos) tail.erase(0, newline + 1);
-  return tail;
+  return system.readTail(path, maxBytes);
 }
 
 PackageFamily packageFamily(const SystemView& system) {

@@ -238,12 +238,13 @@ bool isMasked(const SystemView& system, std::string_view unit) {
 // The unit directories that exist, each real directory once (/lib is /usr/lib on merged-/usr systems).
 std::vector<std::string> distinctUnitDirectories(const SystemView& system) {
   std::vector<std::string> out;
-  std::vector<std::filesystem::path> seen;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
   for (const char* dir : kUnitDirectories) {
-    std::error_code ec;
-    auto real = std::filesystem::canonical(system.hostPath(dir), ec);
-    if (ec || std::find(seen.begin(), seen.end(), real) != seen.end()) continue;
-    seen.push_back(std::move(real));
+    const auto info = system.stat(dir);
+    if (!info || info->type != FileType::Directory) continue;
+    const std::pair<std::uint64_t, std::uint64_t> identity{info->device, info->inode};
+    if (std::find(seen.begin(), seen.end(), identity) != seen.end()) continue;
+    seen.push_back(identity);
     out.emplace_back(dir);
   }
   return out;
