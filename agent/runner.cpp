@@ -64,7 +64,28 @@ CheckResult runCheck(const CheckDefinition& check, CheckContext& context, const 
   result.status = outcome.status;
   result.message = std::move(outcome.message);
   result.evidence = std::move(outcome.evidence);
+  makeUtf8(result);
   return result;
+}
+
+bool makeUtf8(CheckResult& result) {
+  bool changed = false;
+  const auto fix = [&changed](std::string& s) {
+    if (text::isValidUtf8(s)) return;
+    s = text::escapeInvalidUtf8(s);
+    changed = true;
+  };
+  fix(result.message);
+  for (auto& e : result.evidence) {
+    fix(e.source);
+    fix(e.observed);
+    fix(e.expected);
+  }
+  if (changed)
+    result.evidence.push_back({"annexa-agent",
+                               "text read from the system is not valid UTF-8: its bytes are shown as \\xNN",
+                               "UTF-8 text"});
+  return changed;
 }
 
 Result<Report> runChecks(const SystemView& system, const AgentConfig& config, const CheckMapping& mapping,
@@ -84,7 +105,19 @@ Result<Report> runChecks(const SystemView& system, const AgentConfig& config, co
   CheckContext context{system, config, facts,
                        std::chrono::duration_cast<std::chrono::seconds>(wallStart.time_since_epoch()).count()};
   report.results.reserve(checks->size());
-  for (const auto* check : *checks) report.results.push_back(runCheck(*check, context, mapping));
+  // An offline root with neither /etc nor /proc is no operating system: nothing in it can evidence a pass.
+  const bool noSystem = !system.isLive() && !system.isDirectory("/etc") && !system.isDirectory("/proc");
+  for (const auto* check : *checks) {
+    report.results.push_back(runCheck(*check, context, mapping));
+    auto& result = report.results.back();
+    if (noSystem && result.status == CheckStatus::Pass) {
+      result.status = CheckStatus::Error;
+      result.evidence.push_back({"--root " + system.root().string(), "no /etc and no /proc directory",
+                                 "an operating system tree"});
+      result.message = "The root has no /etc and no /proc, so there is nothing to judge (the check would have said: " +
+                       result.message + ")";
+    }
+  }
   report.durationMs =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   return report;
@@ -115,6 +148,9 @@ HostInfo collectHostInfo(const SystemView& system) {
       else if (key == "PRETTY_NAME") host.os.prettyName = unquote(line.substr(eq + 1));
     }
   }
+  for (auto* field : {&host.hostname, &host.kernel, &host.machineId, &host.os.id, &host.os.version,
+                      &host.os.prettyName})
+    *field = text::escapeInvalidUtf8(*field);
   return host;
 }
 

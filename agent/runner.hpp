@@ -19,6 +19,9 @@ Result<std::vector<const CheckDefinition*>> selectChecks(const AgentConfig& conf
 
 // Runs one check; an exception escaping a check becomes an `error` result, never a crash of the run.
 CheckResult runCheck(const CheckDefinition& check, CheckContext& context, const CheckMapping& mapping);
+// Text from the system that is not UTF-8 (a Latin-1 path, a binary file) written as "\\xNN", with an evidence
+// line saying so: a report must always serialise. True when something was rewritten.
+bool makeUtf8(CheckResult& result);
 
 Result<Report> runChecks(const SystemView& system, const AgentConfig& config, const CheckMapping& mapping,
                          const RunOptions& options);

@@ -7,6 +7,7 @@
 
 #include "common/json.hpp"
 #include "common/report_reader.hpp"
+#include "common/text.hpp"
 
 namespace annexa {
 namespace {
@@ -53,6 +54,16 @@ class NlohmannNode {
   const nlohmann::json* j_;
 };
 
+// Strings in a report come from the audited system (file contents, paths, host names): JSON cannot carry bytes
+// that are not UTF-8, so they are written as "\\xNN" text rather than failing the whole document.
+std::string utf8(const std::string& s) { return text::escapeInvalidUtf8(s); }
+
+nlohmann::json utf8(const std::vector<std::string>& list) {
+  auto out = nlohmann::json::array();
+  for (const auto& s : list) out.push_back(utf8(s));
+  return out;
+}
+
 }  // namespace
 
 std::string_view toString(CheckStatus status) {
@@ -80,45 +91,45 @@ std::optional<Severity> parseSeverity(std::string_view text) {
 }
 
 nlohmann::json toJson(const Evidence& evidence) {
-  return {{"source", evidence.source}, {"observed", evidence.observed}, {"expected", evidence.expected}};
+  return {{"source", utf8(evidence.source)}, {"observed", utf8(evidence.observed)}, {"expected", utf8(evidence.expected)}};
 }
 
 nlohmann::json toJson(const CheckResult& result) {
   auto evidence = nlohmann::json::array();
   for (const auto& e : result.evidence) evidence.push_back(toJson(e));
-  return {{"check", result.check},
-          {"title", result.title},
+  return {{"check", utf8(result.check)},
+          {"title", utf8(result.title)},
           {"status", toString(result.status)},
           {"severity", toString(result.severity)},
-          {"controls", result.controls},
+          {"controls", utf8(result.controls)},
           {"evidence", std::move(evidence)},
-          {"message", result.message},
-          {"remediation", result.remediation}};
+          {"message", utf8(result.message)},
+          {"remediation", utf8(result.remediation)}};
 }
 
 nlohmann::json toJson(const HostInfo& host) {
-  return {{"hostname", host.hostname},
-          {"os", {{"id", host.os.id}, {"version", host.os.version}, {"pretty_name", host.os.prettyName}}},
-          {"kernel", host.kernel},
-          {"machine_id", host.machineId}};
+  return {{"hostname", utf8(host.hostname)},
+          {"os", {{"id", utf8(host.os.id)}, {"version", utf8(host.os.version)}, {"pretty_name", utf8(host.os.prettyName)}}},
+          {"kernel", utf8(host.kernel)},
+          {"machine_id", utf8(host.machineId)}};
 }
 
 nlohmann::json toJson(const Report& report) {
   nlohmann::json j = {{"schema", report.unchangedSince ? kUnchangedSchema : kReportSchema},
-                      {"report_id", report.reportId},
-                      {"agent", {{"version", report.agentVersion}}},
+                      {"report_id", utf8(report.reportId)},
+                      {"agent", {{"version", utf8(report.agentVersion)}}},
                       {"host", toJson(report.host)},
-                      {"started_at", report.startedAt},
+                      {"started_at", utf8(report.startedAt)},
                       {"duration_ms", report.durationMs}};
   if (report.unchangedSince) {
-    j["same_as"] = report.unchangedSince->reportId;
-    j["results_digest"] = report.unchangedSince->resultsDigest;
+    j["same_as"] = utf8(report.unchangedSince->reportId);
+    j["results_digest"] = utf8(report.unchangedSince->resultsDigest);
   } else {
     auto results = nlohmann::json::array();
     for (const auto& r : report.results) results.push_back(toJson(r));
     j["results"] = std::move(results);
   }
-  if (!report.agentId.empty()) j["agent"]["id"] = report.agentId;
+  if (!report.agentId.empty()) j["agent"]["id"] = utf8(report.agentId);
   if (report.droppedReports > 0) j["dropped_reports"] = report.droppedReports;
   return j;
 }

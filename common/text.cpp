@@ -114,7 +114,65 @@ bool parseInt(std::string_view s, long long& out) {
 
 std::string truncate(std::string_view s, std::size_t maxLength) {
   if (s.size() <= maxLength) return std::string(s);
-  return std::string(s.substr(0, maxLength)) + "…";
+  std::size_t cut = maxLength;
+  // Back up over continuation bytes so a multi-byte character is kept whole or dropped whole.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "…";
+}
+
+namespace {
+
+// The length of the well-formed UTF-8 sequence at s[i], or 0 when the byte there does not start one.
+std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) length = 2;
+  else if (c == 0xE0) length = 3, low = 0xA0;
+  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) length = 3;
+  else if (c == 0xED) length = 3, high = 0x9F;  // no UTF-16 surrogates
+  else if (c == 0xF0) length = 4, low = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3) length = 4;
+  else if (c == 0xF4) length = 4, high = 0x8F;  // nothing above U+10FFFF
+  else return 0;
+  if (i + length > s.size()) return 0;
+  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k)
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  return length;
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto length = utf8SequenceLength(s, i);
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+std::string escapeInvalidUtf8(std::string_view s) {
+  if (isValidUtf8(s)) return std::string(s);
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (std::size_t i = 0; i < s.size();) {
+    const auto length = utf8SequenceLength(s, i);
+    if (length > 0) {
+      out.append(s, i, length);
+      i += length;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(s[i++]);
+    out += "\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 0xF];
+  }
+  return out;
 }
 
 std::string base64Encode(std::string_view bytes) {

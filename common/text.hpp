@@ -28,8 +28,15 @@ std::string_view stripComment(std::string_view line, char marker = '#');
 // Parses a whole decimal integer; false on garbage or overflow.
 bool parseInt(std::string_view s, long long& out);
 
-// Shortens a value for evidence output ("…" marks the cut).
+// Shortens a value for evidence output ("…" marks the cut); never cuts a UTF-8 sequence in two.
 std::string truncate(std::string_view s, std::size_t maxLength);
+
+// Whether s is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), as JSON
+// serialisers demand.
+bool isValidUtf8(std::string_view s);
+// s with every byte that is not part of a well-formed UTF-8 sequence written as the text "\xNN" (e.g. a Latin-1
+// "é" in a path becomes "\xE9"); valid input is returned unchanged.
+std::string escapeInvalidUtf8(std::string_view s);
 
 // Standard base64 (RFC 4648, with padding) of raw bytes, e.g. a DER signature in a JSON document.
 std::string base64Encode(std::string_view bytes);

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <tuple>
 
 #include "agent/facts/host_facts.hpp"
+#include "agent/facts/login_defs.hpp"
 #include "common/text.hpp"
 
 namespace annexa::agent::checks {
@@ -151,21 +154,78 @@ bool hasNopasswdTag(std::string_view text) {
 
 // ---- the local user database -------------------------------------------------------------------------------------
 
+namespace {
+
+bool isCSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+
+// STRING_FIELD of glibc's files-parse.c: up to the next ':' (or the end), which is consumed.
+std::string stringField(std::string_view& line) {
+  const auto colon = line.find(':');
+  std::string field(line.substr(0, colon));
+  line = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+  return field;
+}
+
+// INT_FIELD (and INT_FIELD_MAYBE_NULL when `maybeNull`): strtoul(line, &end, 10), then ':' or the end of the line.
+// nullopt: glibc rejects the line. `written` is false when a MAYBE_NULL field had no digits (glibc uses 0).
+std::optional<long long> intField(std::string_view& line, bool maybeNull, bool& written) {
+  written = true;
+  if (maybeNull && line.empty()) return std::nullopt;
+  const std::string copy(line);
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long value = std::strtoul(copy.c_str(), &end, 10);
+  const auto consumed = static_cast<std::size_t>(end - copy.c_str());
+  // glibc 2.36 rejects a value beyond 32 bits ("4294967296", and "-1", which strtoul turns into ULONG_MAX).
+  if (consumed > 0 && (errno == ERANGE || value > 0xFFFFFFFFUL)) return std::nullopt;
+  long long result = static_cast<long long>(value);
+  if (consumed == 0) {
+    if (!maybeNull) return std::nullopt;
+    written = false;
+    result = 0;
+  }
+  if (consumed < copy.size() && copy[consumed] != ':') return std::nullopt;
+  line = consumed < copy.size() ? line.substr(consumed + 1) : std::string_view();
+  return result;
+}
+
+}  // namespace
+
 std::vector<PasswdEntry> parsePasswd(std::string_view content) {
   std::vector<PasswdEntry> out;
   int lineNumber = 0;
-  for (const auto line : text::lines(content)) {
+  std::size_t start = 0;
+  while (start < content.size()) {
     ++lineNumber;
-    if (line.empty() || line.front() == '+' || line.front() == '-' || line.front() == '#') continue;
-    const auto fields = text::split(line, ':');
+    auto end = content.find('\n', start);
+    if (end == std::string_view::npos) end = content.size();
+    std::string_view line = content.substr(start, end - start);
+    start = end + 1;
+    if (const auto nul = line.find('\0'); nul != std::string_view::npos) line = line.substr(0, nul);
+    while (!line.empty() && isCSpace(line.front())) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
     PasswdEntry entry;
-    if (fields.size() != 7 || fields[0].empty() || !text::parseInt(fields[2], entry.uid) ||
-        !text::parseInt(fields[3], entry.gid))
-      continue;
-    entry.name = fields[0];
-    entry.home = fields[5];
-    entry.shell = fields[6];
     entry.lineNumber = lineNumber;
+    entry.name = stringField(line);
+    entry.nisCompat = !entry.name.empty() && (entry.name.front() == '+' || entry.name.front() == '-');
+    if (line.empty() && entry.nisCompat) {  // a bare "+": glibc returns it with every other field empty
+      entry.uidWritten = false;
+      out.push_back(std::move(entry));
+      continue;
+    }
+    (void)stringField(line);                          // the password field
+    bool uidWritten = true;
+    bool gidWritten = true;
+    const auto uid = intField(line, entry.nisCompat, uidWritten);
+    if (!uid) continue;
+    const auto gid = intField(line, entry.nisCompat, gidWritten);
+    if (!gid) continue;
+    entry.uid = *uid;
+    entry.gid = *gid;
+    entry.uidWritten = uidWritten;
+    (void)stringField(line);  // GECOS
+    entry.home = stringField(line);
+    entry.shell = std::string(line);
     out.push_back(std::move(entry));
   }
   return out;
@@ -181,19 +241,23 @@ Result<std::vector<PasswdEntry>> readPasswd(const SystemView& system) {
 
 LoginDefs parseLoginDefs(std::string_view content) {
   LoginDefs defs;
-  for (const auto raw : text::lines(content)) {
-    const auto words = text::splitWords(text::stripComment(raw));
-    long long value = 0;
-    if (words.size() >= 2 && words[0] == "UID_MIN" && text::parseInt(words[1], value) && value > 0) {
-      defs.uidMin = value;
-      defs.uidMinSource = "/etc/login.defs: UID_MIN " + words[1];
+  // useradd: (uid_t) getdef_ulong("UID_MIN", 1000UL), with shadow-utils' line and number rules.
+  if (const auto value = agent::parseLoginDefs(content).get("UID_MIN")) {
+    if (const auto number = shadowGetULong(value->value)) {
+      defs.uidMin = static_cast<long long>(static_cast<std::uint32_t>(*number));
+      defs.uidMinSource = "/etc/login.defs: UID_MIN " + value->value;
+    } else {
+      defs.uidMinSource = "/etc/login.defs: UID_MIN \"" + value->value +
+                          "\" cannot be parsed by shadow-utils (default 1000 applies)";
     }
   }
   return defs;
 }
 
 Result<LoginDefs> readLoginDefs(const SystemView& system) {
-  if (!system.exists("/etc/login.defs")) return LoginDefs{};
+  auto where = system.probe("/etc/login.defs");
+  if (!where) return makeError("cannot read " + where.error());
+  if (!*where) return LoginDefs{};
   auto content = system.readFile("/etc/login.defs", kMaxConfigBytes);
   if (!content) return makeError("cannot read " + content.error());
   return parseLoginDefs(*content);
@@ -205,9 +269,15 @@ Outcome evaluateUid0OnlyRoot(const Result<std::vector<PasswdEntry>>& passwd) {
   if (!passwd) return Outcome::error(passwd.error());
   const std::string expected = "only root has uid 0";
   std::vector<Evidence> extra;
-  for (const auto& e : *passwd)
-    if (e.uid == 0 && e.name != "root")
-      extra.push_back({"/etc/passwd:" + std::to_string(e.lineNumber), describeAccount(e), expected});
+  for (const auto& e : *passwd) {
+    if (e.uid != 0 || e.name == "root") continue;
+    if (e.nisCompat && !e.uidWritten) continue;  // "+@group::::::" takes its uid from NIS under nsswitch compat
+    extra.push_back({"/etc/passwd:" + std::to_string(e.lineNumber),
+                     describeAccount(e) + (e.nisCompat ? " (a NIS compat line; glibc's files service reads it as an "
+                                                         "account of that name)"
+                                                       : ""),
+                     expected});
+  }
   if (!extra.empty())
     return Outcome::fail(std::to_string(extra.size()) + " account(s) besides root have uid 0 (full root power)",
                          extra);
@@ -226,7 +296,7 @@ Outcome evaluateSystemShells(const Result<std::vector<PasswdEntry>>& passwd, con
   std::vector<Evidence> interactive;
   std::size_t systemAccounts = 0;
   for (const auto& e : *passwd) {
-    if (e.name == "root" || e.uid >= loginDefs->uidMin) continue;
+    if (e.nisCompat || e.name == "root" || e.uid >= loginDefs->uidMin) continue;
     ++systemAccounts;
     if (!hasNoLoginShell(e))
       interactive.push_back({"/etc/passwd:" + std::to_string(e.lineNumber), describeAccount(e), expected});

@@ -14,14 +14,18 @@ namespace annexa::agent::checks {
 
 struct PasswdEntry {
   std::string name;
-  long long uid = 0;
+  long long uid = 0;  // strtoul(…, 10); glibc rejects the line when it does not fit 32 bits
   long long gid = 0;
   std::string home;
-  std::string shell;  // empty means /bin/sh to login(1)
+  std::string shell;  // the whole rest of the line (extra ':' included); empty means /bin/sh to login(1)
   int lineNumber = 0;
+  bool nisCompat = false;     // the name starts with '+' or '-' (a NIS directive under nsswitch `compat`)
+  bool uidWritten = true;     // false: a NIS line whose uid field is empty (glibc then says 0)
 };
 
-// Well-formed lines of /etc/passwd; NIS "+"/"-" lines and lines glibc would skip are left out.
+// The entries glibc's nss_files parser (_nss_files_parse_pwent, as fgetpwent(3) and getpwent(3) read them) returns:
+// leading blanks skipped, '#' lines and empty lines ignored, uid and gid through strtoul(…, 10) up to a ':',
+// the shell is the rest of the line. Lines glibc rejects are left out.
 std::vector<PasswdEntry> parsePasswd(std::string_view content);
 Result<std::vector<PasswdEntry>> readPasswd(const SystemView& system);
 

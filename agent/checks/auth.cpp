@@ -113,15 +113,24 @@ Outcome evaluatePasswordMaxAge(const Result<LoginDefs>& loginDefs, long long max
     return Outcome::fail("Passwords never expire: PASS_MAX_DAYS is not set",
                          {{loginDefsSource(*loginDefs), "PASS_MAX_DAYS not set (no maximum age)", expected}});
   Evidence evidence{loginDefs->location(*value), "PASS_MAX_DAYS " + value->value, expected};
-  long long days = 0;
-  if (!text::parseInt(value->value, days))
-    return Outcome::error("PASS_MAX_DAYS \"" + value->value + "\" is not a number", {evidence});
-  if (days < 0) return Outcome::fail("Passwords never expire: PASS_MAX_DAYS is " + value->value, {evidence});
+  // useradd, pwconv, chpasswd and usermod read it with getdef_num("PASS_MAX_DAYS", -1).
+  const auto parsed = shadowGetNum(value->value);
+  if (!parsed) {
+    evidence.observed += " (shadow-utils: \"cannot parse PASS_MAX_DAYS value\", uses -1: no maximum age)";
+    return Outcome::fail("Passwords never expire: shadow-utils cannot parse PASS_MAX_DAYS \"" + value->value +
+                             "\" (the whole rest of the line is the value) and uses -1, no maximum age",
+                         {evidence});
+  }
+  const long long days = *parsed;
+  const std::string asRead = std::to_string(days);
+  if (asRead != text::trim(value->value)) evidence.observed += " (read by shadow-utils as " + asRead + ")";
+  const std::string note = asRead != text::trim(value->value) ? " (\"" + value->value + "\" as shadow-utils reads it)" : "";
+  if (days < 0) return Outcome::fail("Passwords never expire: PASS_MAX_DAYS is " + asRead + note, {evidence});
   if (days > maxDays)
-    return Outcome::fail("Passwords expire only after " + value->value + " days (more than " +
+    return Outcome::fail("Passwords expire only after " + asRead + " days" + note + " (more than " +
                              std::to_string(maxDays) + ")",
                          {evidence});
-  return Outcome::pass("New accounts' passwords expire after " + value->value + " days", {evidence});
+  return Outcome::pass("New accounts' passwords expire after " + asRead + " days" + note, {evidence});
 }
 
 // ---- auth.password_quality ---------------------------------------------------------------------------------------

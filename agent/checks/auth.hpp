@@ -42,6 +42,7 @@ struct PamMfaAnalysis {
   bool hasPasswordModule = false;
   bool passwordRequired = false;  // no way through unless a password module succeeds too
   std::string missingModule;      // an MFA module named but not installed
+  bool noConfiguration = false;   // the service has no PAM file (nor "other"): Linux-PAM fails every authentication
 
   bool requiresSecondFactor() const { return enforced && !optOut && missingModule.empty(); }
   // One sentence on why the MFA modules do or do not guard the stack.

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <optional>
 
 #include "common/text.hpp"
 
@@ -185,27 +187,39 @@ struct LockoutFinding {
   std::string error;  // a value that cannot be parsed
 };
 
+// pam_faillock's mode: the last of preauth/authfail/authsucc given (args_parse), preauth when none is.
+std::string faillockMode(const PamRule& rule) {
+  std::string mode = "preauth";
+  for (const auto& arg : rule.args)
+    if (arg == "preauth" || arg == "authfail" || arg == "authsucc") mode = arg;
+  return mode;
+}
+
 LockoutFinding inspectLockout(const PamServiceStack& auth, const ConfFiles& conf, long long maxFailures) {
-  const std::string expected = "pam_faillock preauth + authfail (or pam_tally2) with deny between 1 and " +
+  const std::string expected = "pam_faillock authfail counting failures and a faillock check (preauth/authsucc) the "
+                               "stack cannot succeed without, or pam_tally2, with deny between 1 and " +
                                std::to_string(maxFailures);
-  const PamRule* preauth = nullptr;
+  // In the auth stack every pam_faillock mode calls check_tally(): on a locked account preauth, authsucc and
+  // authfail all return PAM_AUTH_ERR; authfail alone writes the tally (pam_faillock.c, Linux-PAM 1.5).
+  std::vector<const PamRule*> faillock;
   const PamRule* authfail = nullptr;
   const PamRule* tally = nullptr;
   for (const auto& rule : auth.stack.rules) {
     const auto name = rule.moduleName();
-    if (name == "pam_faillock" && rule.hasArg("preauth") && !preauth) preauth = &rule;
-    if (name == "pam_faillock" && rule.hasArg("authfail") && !authfail) authfail = &rule;
+    if (name == "pam_faillock") {
+      faillock.push_back(&rule);
+      if (faillockMode(rule) == "authfail" && !authfail) authfail = &rule;
+    }
     if ((name == "pam_tally2" || name == "pam_tally") && !tally) tally = &rule;
   }
   LockoutFinding finding;
-  for (const auto* rule : {preauth, authfail, tally})
-    if (rule) finding.evidence.push_back({rule->location(), rule->text(), expected});
+  for (const auto* rule : faillock) finding.evidence.push_back({rule->location(), rule->text(), expected});
+  if (tally) finding.evidence.push_back({tally->location(), tally->text(), expected});
 
-  const PamRule* counting = preauth && authfail ? preauth : tally;
-  if (!counting) {
-    if (preauth || authfail) {
-      finding.message = auth.service + ": pam_faillock has no " + std::string(preauth ? "authfail" : "preauth") +
-                        " line, so failures are " + (preauth ? "never counted" : "not enforced before the password");
+  const bool useFaillock = authfail != nullptr;
+  if (!useFaillock && !tally) {
+    if (!faillock.empty()) {
+      finding.message = auth.service + ": pam_faillock has no authfail line, so failures are never counted";
     } else {
       finding.message = auth.service + ": no pam_faillock or pam_tally2 in the auth stack";
       const std::string source = auth.stack.files.empty() ? "/etc/pam.d/" + auth.service : auth.stack.files.front();
@@ -214,40 +228,81 @@ LockoutFinding inspectLockout(const PamServiceStack& auth, const ConfFiles& conf
     }
     return finding;
   }
-  // A locked account makes preauth (or pam_tally2) fail: the stack must not be able to succeed anyway.
-  if (pamStackCanSucceed(auth.stack, [counting](const PamRule& rule) {
-        return &rule == counting ? unsigned{kPamFailure} : anyPamOutcome(rule);
-      })) {
-    finding.message = auth.service + ": " + counting->moduleName() + " is not required (" + counting->control +
-                      "), so a locked account still logs in";
-    return finding;
+  // Each checking line's deny= (else the faillock.conf value, else 3); deny=0 never locks.
+  struct Threshold {
+    long long deny = 0;
+    std::string text, source;
+  };
+  std::map<const PamRule*, Threshold> thresholds;
+  const auto thresholdOf = [&](const PamRule& rule) -> std::optional<Threshold> {
+    Threshold t;
+    if (auto value = rule.argValue("deny")) {
+      t.text = *value;
+      t.source = rule.location();
+    } else if (rule.moduleName() == "pam_faillock" && rule.argValue("conf")) {
+      finding.error = rule.location() + " reads its settings from " + *rule.argValue("conf") +
+                      ", which this check does not read";
+      return std::nullopt;
+    } else if (const auto* setting = rule.moduleName() == "pam_faillock" ? conf.last("deny") : nullptr) {
+      t.text = setting->value;
+      t.source = setting->location();
+    } else if (rule.moduleName() == "pam_faillock") {
+      t.text = std::to_string(kFaillockDefaultDeny);
+      t.source = "pam_faillock default";
+    } else {
+      t.text = "0";
+      t.source = rule.location() + " (no deny= option)";
+    }
+    if (!text::parseInt(t.text, t.deny)) {
+      finding.error = "unparseable deny value \"" + t.text + "\" (" + t.source + ")";
+      return std::nullopt;
+    }
+    return t;
+  };
+  std::vector<const PamRule*> checking = useFaillock ? faillock : std::vector<const PamRule*>{tally};
+  for (const auto* rule : checking) {
+    auto t = thresholdOf(*rule);
+    if (!t) return finding;
+    thresholds[rule] = std::move(*t);
   }
+  if (useFaillock)
+    if (const auto* setting = conf.last("deny"))
+      finding.evidence.push_back({setting->location(), "deny = " + setting->value, expected});
 
-  std::string denyText;
-  std::string denySource;
-  if (auto deny = counting->argValue("deny")) {
-    denyText = *deny;
-    denySource = counting->location();
-  } else if (const auto* setting = counting == preauth ? conf.last("deny") : nullptr) {
-    denyText = setting->value;
-    denySource = setting->location();
-    finding.evidence.push_back({setting->location(), "deny = " + setting->value, expected});
-  } else if (counting == preauth) {
-    denyText = std::to_string(kFaillockDefaultDeny);
-    denySource = "pam_faillock default";
-  } else {
-    finding.message = auth.service + ": " + counting->moduleName() + " has no deny= option, so it never locks";
+  // After N failures every check whose deny is N or less fails; the account is locked at the smallest N for which
+  // the stack can no longer succeed.
+  std::vector<long long> candidates;
+  for (const auto& [rule, t] : thresholds)
+    if (t.deny > 0) candidates.push_back(t.deny);
+  std::sort(candidates.begin(), candidates.end());
+  const std::string module = useFaillock ? "pam_faillock" : tally->moduleName();
+  if (candidates.empty()) {
+    const auto& t = thresholds.begin()->second;
+    finding.message = auth.service + ": deny=" + t.text + " (" + t.source + ") disables the lockout";
     return finding;
   }
-  long long deny = 0;
-  if (!text::parseInt(denyText, deny)) {
-    finding.error = "unparseable deny value \"" + denyText + "\" (" + denySource + ")";
+  const Threshold* locking = nullptr;
+  for (const long long n : candidates) {
+    const auto lockedFails = [&](const PamRule& rule) -> unsigned {
+      const auto it = thresholds.find(&rule);
+      return it != thresholds.end() && it->second.deny > 0 && it->second.deny <= n ? unsigned{kPamFailure}
+                                                                                   : anyPamOutcome(rule);
+    };
+    if (pamStackCanSucceed(auth.stack, lockedFails)) continue;
+    for (const auto& [rule, t] : thresholds)
+      if (t.deny == n) locking = &t;
+    break;
+  }
+  if (!locking) {
+    finding.message = auth.service + ": " + module +
+                      " is not required (a failing preauth or authsucc is ignored), so a locked account still logs in";
     return finding;
   }
-  if (deny <= 0 || deny > maxFailures) {
-    finding.message = auth.service + ": deny=" + denyText + " (" + denySource + ") " +
-                      (deny <= 0 ? "disables the lockout" : "allows more than " + std::to_string(maxFailures) +
-                                                                " failures");
+  const std::string denyText = locking->text;
+  const std::string denySource = locking->source;
+  if (locking->deny > maxFailures) {
+    finding.message = auth.service + ": deny=" + denyText + " (" + denySource + ") allows more than " +
+                      std::to_string(maxFailures) + " failures";
     return finding;
   }
   finding.ok = true;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text.hpp"
+
 namespace annexa::agent::checks {
 
 EffectiveSysctl effectiveSysctl(const SysctlValue& value, std::string_view key, bool liveSystem,
@@ -12,9 +14,18 @@ EffectiveSysctl effectiveSysctl(const SysctlValue& value, std::string_view key, 
   if (value.live) {
     out.value = value.live;
     out.evidence = {procPath, std::string(key) + " = " + *value.live, ""};
+  } else if (!value.liveError.empty()) {
+    out.evidence = {procPath, "cannot read the running value: " + value.liveError, ""};
+  } else if (!liveSystem && !value.configErrors.empty()) {
+    // An unread file could set the key (or override what a readable one sets): nothing can be concluded.
+    out.evidence = {"sysctl configuration", "cannot read the boot configuration completely: " +
+                                                text::join(value.configErrors, "; "),
+                    ""};
   } else if (value.configured) {
     out.value = value.configured;
-    out.evidence = {value.configuredIn, std::string(key) + " = " + *value.configured, ""};
+    out.evidence = {value.configuredIn, std::string(key) + " = " + *value.configured +
+                                            (value.order.empty() ? std::string() : " (applied as " + value.order + " does)"),
+                    ""};
   } else if (!liveSystem && kernelDefault) {
     out.value = std::string(*kernelDefault);
     out.evidence = {"sysctl configuration", std::string(key) + " not set (kernel default " +

@@ -51,6 +51,12 @@ Outcome evaluateFilePermissions(const std::vector<ProtectedFile>& files, mode_t 
       unreadable.push_back({s.path, "cannot stat: " + s.error, expected});
       continue;
     }
+    if (s.info->type != FileType::Regular) {
+      unreadable.push_back(
+          {s.path, describeFile(*s.info) + ", a " + std::string(toString(s.info->type)) + ", not a regular file",
+           expected});
+      continue;
+    }
     const bool tooOpen = (s.info->mode & ~maxMode) != 0;
     const bool notRoot = s.info->uid != 0;
     (tooOpen || notRoot ? bad : fine).push_back({s.path, describeFile(*s.info), expected});
@@ -68,6 +74,73 @@ Outcome evaluateFilePermissions(const std::vector<ProtectedFile>& files, mode_t 
   return Outcome::pass("All " + std::to_string(files.size()) + " files are owned by root with mode " +
                            formatMode(maxMode) + " or stricter",
                        fine);
+}
+
+ShadowGroup probeShadowGroup(const SystemView& system) {
+  ShadowGroup group;
+  auto content = system.readFile("/etc/group", 4 * 1024 * 1024);
+  if (!content) {
+    group.groupError = content.error();
+    return group;
+  }
+  for (const auto line : text::lines(*content)) {
+    const auto fields = text::split(line, ':');
+    long long gid = 0;
+    if (fields.size() >= 3 && fields[0] == "shadow" && text::parseInt(fields[2], gid)) group.shadowGid = gid;
+  }
+  return group;
+}
+
+Outcome evaluateShadowPermissions(const std::vector<ProtectedFile>& files, const ShadowGroup& group) {
+  const std::string expected = "mode 0640 or stricter, owner root, group root or shadow (or no group access)";
+  std::vector<Evidence> bad;
+  std::vector<Evidence> unreadable;
+  std::vector<Evidence> fine;
+  for (const auto& file : files) {
+    const auto& s = file.state;
+    if (s.missing) {
+      (file.required ? unreadable : fine).push_back({s.path, "absent", expected});
+      continue;
+    }
+    if (!s.info) {
+      unreadable.push_back({s.path, "cannot stat: " + s.error, expected});
+      continue;
+    }
+    std::string observed = describeFile(*s.info);
+    if (s.info->type != FileType::Regular) {
+      unreadable.push_back({s.path, observed + ", a " + std::string(toString(s.info->type)) + ", not a regular file",
+                            expected});
+      continue;
+    }
+    const bool tooOpen = (s.info->mode & ~mode_t{0640}) != 0;
+    const bool notRoot = s.info->uid != 0;
+    const bool groupReads = (s.info->mode & 0070) != 0;
+    const bool trustedGroup = s.info->gid == 0 || (group.shadowGid && s.info->gid == *group.shadowGid);
+    if (groupReads && !trustedGroup && s.info->gid != 0 && !group.shadowGid && !group.groupError.empty()) {
+      unreadable.push_back({s.path, observed + "; cannot tell whether gid " + std::to_string(s.info->gid) +
+                                        " is the shadow group: " + group.groupError,
+                            expected});
+      continue;
+    }
+    if (groupReads && !trustedGroup)
+      observed += " (group gid " + std::to_string(s.info->gid) + " is neither root nor shadow" +
+                  (group.shadowGid ? " (gid " + std::to_string(*group.shadowGid) + ")" : std::string()) +
+                  ": every member can read the hashes)";
+    (tooOpen || notRoot || (groupReads && !trustedGroup) ? bad : fine).push_back({s.path, observed, expected});
+  }
+  if (!bad.empty()) {
+    const auto count = bad.size();
+    bad.insert(bad.end(), unreadable.begin(), unreadable.end());
+    return Outcome::fail(std::to_string(count) +
+                             " password hash file(s) are readable beyond root and the shadow group, or not owned "
+                             "by root",
+                         bad);
+  }
+  if (!unreadable.empty())
+    return Outcome::error("Cannot check the permissions of " + unreadable.front().source + ": " +
+                              unreadable.front().observed,
+                          unreadable);
+  return Outcome::pass("The password hash files are readable only by root and the shadow group", fine);
 }
 
 Outcome evaluateSshdConfigPermissions(const std::vector<ProtectedFile>& files) {
@@ -88,7 +161,8 @@ Result<HomeFacts> probeHomes(const SystemView& system) {
   facts.uidMin = loginDefs->uidMin;
   std::set<std::string> seen;
   for (const auto& account : *passwd) {
-    if ((account.name != "root" && account.uid < facts.uidMin) || account.home.empty() || account.home[0] != '/' ||
+    if (account.nisCompat || (account.name != "root" && account.uid < facts.uidMin) || account.home.empty() ||
+        account.home[0] != '/' ||
         !seen.insert(account.home).second)
       continue;
     facts.homes.push_back({account.name, account.uid, statFile(system, account.home)});
@@ -181,8 +255,9 @@ constexpr CheckSpec kHomePermissions{
 };
 
 Outcome runShadowPermissions(const CheckContext& ctx) {
-  return evaluateFilePermissions(
-      {{statFile(ctx.system, "/etc/shadow"), true}, {statFile(ctx.system, "/etc/gshadow"), false}}, 0640);
+  return evaluateShadowPermissions(
+      {{statFile(ctx.system, "/etc/shadow"), true}, {statFile(ctx.system, "/etc/gshadow"), false}},
+      probeShadowGroup(ctx.system));
 }
 
 Outcome runPasswdPermissions(const CheckContext& ctx) {

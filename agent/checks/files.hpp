@@ -29,6 +29,16 @@ struct ProtectedFile {
 };
 Outcome evaluateFilePermissions(const std::vector<ProtectedFile>& files, mode_t maxMode);
 
+// files.shadow_permissions: mode 0640 or stricter and owner root, and when the group may read the file, the group is
+// root or shadow (any other group's members could read the hashes). `shadowGid` is the gid of "shadow" in
+// /etc/group (nullopt when there is no such group); `groupError` says why /etc/group could not be read.
+struct ShadowGroup {
+  std::optional<long long> shadowGid;
+  std::string groupError;
+};
+ShadowGroup probeShadowGroup(const SystemView& system);
+Outcome evaluateShadowPermissions(const std::vector<ProtectedFile>& files, const ShadowGroup& group);
+
 // files.sshd_config_permissions: not applicable without /etc/ssh/sshd_config.
 Outcome evaluateSshdConfigPermissions(const std::vector<ProtectedFile>& files);
 

@@ -243,6 +243,70 @@ ANNEXA_REGISTER_CHECK(kAuditRules, runAuditRules);
 
 namespace {
 
+// Live: journald must run and its files must be in /var/log/journal; the configuration only explains why.
+Outcome evaluateLiveJournal(const JournaldFacts& facts) {
+  const std::string expected = "systemd-journald running and writing journal files to /var/log/journal";
+  const auto it = facts.settings.find("Storage");
+  std::vector<Evidence> evidence;
+  Evidence state = facts.daemon.evidence;
+  if (facts.daemon.state == DaemonState::Absent) state = {"/proc, /run/systemd/units", "systemd-journald not running", ""};
+  state.expected = expected;
+  evidence.push_back(state);
+  evidence.push_back({"/var/log/journal",
+                      facts.journalError.empty()
+                          ? std::to_string(facts.persistentFiles) + " journal file(s) on disk, " +
+                                std::to_string(facts.volatileFiles) + " in /run/log/journal (volatile)"
+                          : "cannot list: " + facts.journalError,
+                      expected});
+  evidence.push_back({it == facts.settings.end() ? "/etc/systemd/journald.conf" : it->second.source,
+                      it == facts.settings.end() ? "Storage not set (default auto)" : "Storage=" + it->second.value,
+                      "Storage=persistent, or auto with /var/log/journal"});
+  if (facts.daemon.state != DaemonState::Running) {
+    if (!facts.processError.empty())
+      return Outcome::error("Cannot tell whether systemd-journald runs: " + facts.processError, evidence);
+    return Outcome::fail("systemd-journald is not running: no journal is being written, whatever the configuration",
+                         evidence);
+  }
+  if (!facts.journalError.empty())
+    return Outcome::error("Cannot list /var/log/journal: " + facts.journalError, evidence);
+  if (facts.persistentFiles == 0)
+    return Outcome::fail("systemd-journald runs but writes nothing to /var/log/journal: the journal is volatile "
+                         "and lost at reboot",
+                         evidence);
+  return Outcome::pass("systemd-journald runs and keeps the journal on disk (" +
+                           std::to_string(facts.persistentFiles) + " files in /var/log/journal)",
+                       evidence);
+}
+
+// *.journal files one level below a journal directory (the machine-id directories); nullopt-like error text when the
+// directory exists but cannot be listed.
+std::size_t countJournalFiles(const SystemView& system, const std::string& directory, std::string& error) {
+  auto where = system.probe(directory);
+  if (!where) {
+    error = where.error();
+    return 0;
+  }
+  if (!*where) return 0;
+  auto machines = system.listDirectory(directory);
+  if (!machines) {
+    error = machines.error();
+    return 0;
+  }
+  std::size_t count = 0;
+  for (const auto& machine : *machines) {
+    const auto path = joinPath(directory, machine);
+    if (!system.isDirectory(path)) continue;
+    auto files = system.listDirectory(path);
+    if (!files) {
+      error = files.error();
+      return count;
+    }
+    for (const auto& file : *files)
+      if (text::endsWith(file, ".journal") || text::endsWith(file, ".journal~")) ++count;
+  }
+  return count;
+}
+
 JournaldFacts probeJournald(const SystemView& system) {
   JournaldFacts facts;
   facts.installed =
@@ -274,9 +338,11 @@ JournaldFacts probeJournald(const SystemView& system) {
 }  // namespace
 
 Outcome evaluateJournaldPersistent(const JournaldFacts& facts) {
-  if (!facts.installed) return Outcome::notApplicable("systemd-journald is not installed on this host");
+  if (!facts.installed && (!facts.live || facts.daemon.state == DaemonState::Absent))
+    return Outcome::notApplicable("systemd-journald is not installed on this host");
   if (!facts.unreadable.empty())
     return Outcome::error("Cannot read the journald configuration: " + text::join(facts.unreadable, "; "));
+  if (facts.live) return evaluateLiveJournal(facts);
   const std::string expected = "Storage=persistent, or Storage=auto with /var/log/journal present";
   const auto it = facts.settings.find("Storage");
   const std::string storage = it == facts.settings.end() ? "auto" : text::toLower(it->second.value);
@@ -285,8 +351,12 @@ Outcome evaluateJournaldPersistent(const JournaldFacts& facts) {
                     (it == facts.settings.end() ? "Storage not set (default auto)" : "Storage=" + it->second.value) +
                         "; " + directory,
                     expected};
+  const Evidence basis{"offline root", "configuration only: a journald that is not running cannot be observed",
+                       "the running journald writing to /var/log/journal (live hosts)"};
   if (storage == "persistent" || (storage == "auto" && facts.persistentDirectory))
-    return Outcome::pass("The journal is kept on disk across reboots", {evidence});
+    return Outcome::pass("The journal is configured to be kept on disk across reboots (offline root: configuration "
+                         "only)",
+                         {evidence, basis});
   if (storage == "auto")
     return Outcome::fail("The journal is volatile: Storage=auto but /var/log/journal does not exist", {evidence});
   return Outcome::fail("The journal is not kept on disk (Storage=" + storage + ")", {evidence});
@@ -294,7 +364,19 @@ Outcome evaluateJournaldPersistent(const JournaldFacts& facts) {
 
 namespace {
 
-Outcome runJournaldPersistent(const CheckContext& ctx) { return evaluateJournaldPersistent(probeJournald(ctx.system)); }
+Outcome runJournaldPersistent(const CheckContext& ctx) {
+  auto facts = probeJournald(ctx.system);
+  if (ctx.system.isLive()) {
+    facts.live = true;
+    facts.processError = processListingError(ctx);
+    facts.daemon = observeDaemon(ctx, {"systemd-journald", {"systemd-journal", "systemd-journald"},
+                                       {"systemd-journald.service"}});
+    facts.persistentFiles = countJournalFiles(ctx.system, "/var/log/journal", facts.journalError);
+    std::string ignored;
+    facts.volatileFiles = countJournalFiles(ctx.system, "/run/log/journal", ignored);
+  }
+  return evaluateJournaldPersistent(facts);
+}
 
 constexpr CheckSpec kJournaldPersistent{
     "logging.journald_persistent",

@@ -57,6 +57,13 @@ struct JournaldFacts {
   std::map<std::string, JournaldSetting, std::less<>> settings;  // [Journal] keys, last file wins
   std::vector<std::string> unreadable;
   bool persistentDirectory = false;  // /var/log/journal exists
+  // A live host is judged by what runs, not by what is configured (set by the probe on live systems only):
+  bool live = false;
+  DaemonSighting daemon;             // systemd-journald running?
+  std::string processError;
+  std::size_t persistentFiles = 0;   // *.journal files under /var/log/journal/*/
+  std::size_t volatileFiles = 0;     // *.journal files under /run/log/journal/*/
+  std::string journalError;          // /var/log/journal exists but could not be listed
 };
 
 Outcome evaluateJournaldPersistent(const JournaldFacts& facts);

@@ -673,6 +673,9 @@ std::string kernelFlavour(std::string_view release) {
 }
 
 Outcome evaluateRebootRequired(const RebootFacts& facts) {
+  if (!facts.problem.empty())
+    return Outcome::error("Cannot tell whether a reboot is pending: " + facts.problem,
+                          {{"/run/reboot-required, /proc/sys/kernel/osrelease", facts.problem, "readable"}});
   std::vector<Evidence> evidence;
   if (facts.rebootFlag) {
     const auto packages = text::splitWords(facts.flagPackages);
@@ -686,8 +689,8 @@ Outcome evaluateRebootRequired(const RebootFacts& facts) {
   if (!facts.runningKernel) {
     evidence.push_back({"/proc/sys/kernel/osrelease", "absent (offline image): running kernel unknown",
                         "running kernel is the newest installed"});
-    return Outcome::pass(
-        "No reboot-required flag; the running kernel of an offline image is unknown, so kernels "
+    return Outcome::notApplicable(
+        "An offline image runs nothing, so no reboot can be pending (the newest installed kernel boots); kernels "
         "were not compared",
         evidence);
   }
@@ -721,17 +724,35 @@ namespace {
 
 RebootFacts probeReboot(const SystemView& system) {
   RebootFacts facts;
-  for (const char* flag : {"/run/reboot-required", "/var/run/reboot-required"})
-    if (system.exists(flag)) {
+  if (!system.isLive() && !system.isDirectory("/etc")) {
+    facts.problem = "the root has no /etc directory: it is not an operating system tree";
+    return facts;
+  }
+  for (const char* flag : {"/run/reboot-required", "/var/run/reboot-required"}) {
+    const auto where = system.probe(flag);
+    if (!where) {
+      facts.problem = where.error();
+      return facts;
+    }
+    if (*where) {
       facts.rebootFlag = flag;
       facts.flagPackages = system.readFile(std::string(flag) + ".pkgs", 64 * 1024).valueOr(std::string());
       break;
     }
+  }
   struct utsname uts {};
   if (system.isLive() && ::uname(&uts) == 0) {
     facts.runningKernel = uts.release;
     facts.runningSource = "uname -r";
-  } else if (auto release = system.readFile("/proc/sys/kernel/osrelease", 4096)) {
+  } else if (const auto where = system.probe("/proc/sys/kernel/osrelease"); !where) {
+    facts.problem = where.error();
+    return facts;
+  } else if (*where) {
+    auto release = system.readFile("/proc/sys/kernel/osrelease", 4096);
+    if (!release) {
+      facts.problem = release.error();
+      return facts;
+    }
     facts.runningKernel = std::string(text::trim(*release));
     facts.runningSource = "/proc/sys/kernel/osrelease";
   }

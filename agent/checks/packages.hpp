@@ -118,6 +118,7 @@ struct RebootFacts {
   std::string runningSource;
   std::vector<std::string> installedKernels;
   std::string installedSource;
+  std::string problem;  // a fact that could not be read (the flag's state, the root itself)
 };
 
 Outcome evaluateRebootRequired(const RebootFacts& facts);

@@ -47,6 +47,7 @@ struct SshLoginPath {
   bool twoFactor = false;
   bool passwordAlone = false;  // a password (directly or through PAM) is all it takes
   std::string how;             // why, for messages
+  bool impossible = false;     // can never succeed (a PAM method while PAM has no configuration for sshd)
 };
 // The paths one connection context offers; `pam` is the sshd auth stack analysis when UsePAM is on, else null.
 std::vector<SshLoginPath> sshLoginPaths(const SshdSettings& settings, const PamMfaAnalysis* pam);

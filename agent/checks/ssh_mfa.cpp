@@ -93,6 +93,7 @@ struct PathReview {
   std::vector<std::string> bad;   // paths that fail the check's predicate, with their context
   std::vector<std::string> goodWithPassword;  // passing paths (any context) that take a password
   bool anyPasswordPath = false;
+  std::vector<std::string> impossible;  // ways in that can never succeed
 };
 
 // Walks every context's login paths; `isBad` says which paths fail the check.
@@ -102,6 +103,10 @@ PathReview reviewPaths(const SshdFacts& facts, const PamMfaAnalysis* pam, const 
   for (const auto& settings : sshdContexts(facts.config, relevantKeywords())) {
     review.evidence.push_back(sshdEvidence(settings, kAuthenticationMethods, "any", expected));
     for (const auto& path : sshLoginPaths(settings, pam)) {
+      if (path.impossible) {
+        addUnique(review.impossible, path.how);
+        continue;
+      }
       const bool usesPassword = std::any_of(path.methods.begin(), path.methods.end(), [](const std::string& m) {
         return baseMethod(m) == "password" || baseMethod(m) == "keyboard-interactive";
       });
@@ -145,6 +150,15 @@ PamContext pamContext(const SshdFacts& facts, const PamServiceStack& sshdAuth, c
   context.usePam = sshdValue(global, kUsePam, "no") == "yes";
   context.evidence.push_back(sshdEvidence(global, kUsePam, "no", expected));
   if (!context.usePam || !sshdAuth.readError.empty()) return context;
+  if (!sshdAuth.present) {
+    context.analysis = PamMfaAnalysis{};
+    context.analysis->noConfiguration = true;
+    context.evidence.push_back({"/etc/pam.d/sshd, /etc/pam.d/other",
+                                "absent: no PAM configuration for sshd (Linux-PAM then fails every PAM "
+                                "authentication, so password and keyboard-interactive logins cannot succeed)",
+                                expected});
+    return context;
+  }
   context.analysis = analysePamMfa(sshdAuth);
   auto pamEvidence = pamMfaEvidence(sshdAuth, *context.analysis);
   context.evidence.insert(context.evidence.end(), pamEvidence.begin(), pamEvidence.end());
@@ -181,7 +195,14 @@ std::vector<SshLoginPath> sshLoginPaths(const SshdSettings& settings, const PamM
     } else {
       classifySingle(path, distinct.front(), pam);
     }
-    if (duo && !path.twoFactor) {
+    const bool throughPam = std::any_of(list.begin(), list.end(), [](const std::string& m) {
+      return baseMethod(m) == "password" || baseMethod(m) == "keyboard-interactive";
+    });
+    if (pam && pam->noConfiguration && throughPam) {
+      path = SshLoginPath{list, false, false, "", true};
+      path.how = text::join(list, ",") + " goes through PAM, which has no configuration for sshd, so it always fails";
+    }
+    if (duo && !path.twoFactor && !path.impossible) {
       path.twoFactor = true;
       path.passwordAlone = false;
       path.how += ", then ForceCommand login_duo asks for Duo";
@@ -204,7 +225,11 @@ Outcome evaluateSshMfa(const SshdFacts& facts, const PamServiceStack& sshdAuth) 
   dropDuplicates(review.evidence);
   if (!review.bad.empty())
     return Outcome::fail("SSH lets users in with a single factor: " + text::join(review.bad, "; "), review.evidence);
-  if (review.good.empty()) return Outcome::pass("sshd has no usable authentication method", review.evidence);
+  if (review.good.empty())
+    return Outcome::pass("sshd has no usable authentication method" +
+                             (review.impossible.empty() ? std::string()
+                                                        : ": " + text::join(review.impossible, "; ")),
+                         review.evidence);
   return Outcome::pass("Every SSH login needs two factors: " + text::join(review.good, "; "), review.evidence);
 }
 
@@ -223,6 +248,11 @@ Outcome evaluateSshPasswordAuthentication(const SshdFacts& facts, const PamServi
   dropDuplicates(review.evidence);
   if (!review.bad.empty())
     return Outcome::fail("SSH accepts a password alone: " + text::join(review.bad, "; "), review.evidence);
+  if (!review.anyPasswordPath && pam.analysis && pam.analysis->noConfiguration)
+    return Outcome::pass("SSH cannot accept a password: UsePAM is yes but PAM has no configuration for sshd "
+                         "(no /etc/pam.d/sshd or /etc/pam.d/other), so password and keyboard-interactive logins "
+                         "always fail",
+                         review.evidence);
   if (!review.anyPasswordPath)
     return Outcome::pass("SSH does not accept passwords (PasswordAuthentication " +
                              sshdValue(global, {"PasswordAuthentication"}, "yes") + ", no PAM keyboard-interactive)",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fnmatch.h>
 
 #include "common/text.hpp"
 
@@ -10,17 +11,12 @@ namespace {
 
 constexpr const char* kUnitDirectories[] = {"/etc/systemd/system", "/run/systemd/system", "/usr/lib/systemd/system",
                                             "/lib/systemd/system"};
-// Later directories override earlier ones (same order as systemd-sysctl, /etc last so it wins).
-constexpr const char* kSysctlDirectories[] = {"/usr/lib/sysctl.d", "/lib/sysctl.d", "/run/sysctl.d", "/etc/sysctl.d"};
+// systemd's CONF_PATHS("sysctl.d") (split-/usr builds include /lib) and procps' list: highest priority first.
+constexpr const char* kSysctlDirectories[] = {"/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d",
+                                              "/usr/lib/sysctl.d", "/lib/sysctl.d"};
 
 bool isNumber(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
-
-std::string normaliseSysctlKey(std::string_view key) {
-  std::string out(text::trim(key));
-  std::replace(out.begin(), out.end(), '/', '.');
-  return out;
 }
 
 }  // namespace
@@ -96,8 +92,20 @@ PackageDatabase parseDpkgStatus(std::string_view statusFile) {
 
 const Result<PackageDatabase>& HostFacts::packages() {
   if (packages_) return *packages_;
-  if (auto status = system_.readFile("/var/lib/dpkg/status", 64 * 1024 * 1024)) {
-    packages_.emplace(parseDpkgStatus(*status));
+  const auto statusFile = system_.probe("/var/lib/dpkg/status");
+  if (!statusFile) {
+    packages_.emplace(makeError("cannot read " + statusFile.error()));
+  } else if (*statusFile) {
+    auto status = system_.readFile("/var/lib/dpkg/status", 64 * 1024 * 1024);
+    if (!status) {
+      packages_.emplace(makeError("cannot read " + status.error()));
+    } else {
+      auto db = parseDpkgStatus(*status);
+      if (db.versions.empty())  // an installed system has at least dpkg itself
+        packages_.emplace(makeError("/var/lib/dpkg/status lists no installed package (empty or malformed)"));
+      else
+        packages_.emplace(std::move(db));
+    }
   } else if (system_.exists("/var/lib/rpm")) {
     auto output = system_.runCommand({"rpm", "-qa", "--qf", "%{NAME} %{VERSION}-%{RELEASE}\\n"});
     if (!output || output->exitCode != 0) {
@@ -118,43 +126,165 @@ const Result<PackageDatabase>& HostFacts::packages() {
   return *packages_;
 }
 
-std::vector<std::pair<std::string, std::string>> parseSysctlConf(std::string_view content) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::string normaliseSysctlKey(std::string_view raw) {
+  std::string key(text::trim(raw));
+  const auto first = key.find_first_of("/.");
+  if (first != std::string::npos && key[first] == '.')
+    for (std::size_t i = first; i < key.size(); ++i) {
+      if (key[i] == '.') key[i] = '/';
+      else if (key[i] == '/') key[i] = '.';
+    }
+  // path_simplify(): no doubled or trailing slashes; the leading slash goes.
+  std::string out;
+  for (const char c : key)
+    if (c != '/' || (!out.empty() && out.back() != '/')) out += c;
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out;
+}
+
+std::vector<SysctlAssignment> parseSysctlFile(std::string_view content, std::string_view file) {
+  std::vector<SysctlAssignment> out;
+  int lineNumber = 0;
   for (const auto raw : text::lines(content)) {
+    ++lineNumber;
     auto line = text::trim(raw);
     if (line.empty() || line.front() == '#' || line.front() == ';') continue;
-    if (line.front() == '-') line.remove_prefix(1);
+    SysctlAssignment a;
+    a.file = std::string(file);
+    a.line = lineNumber;
     const auto eq = line.find('=');
-    if (eq == std::string_view::npos) continue;
-    out.emplace_back(normaliseSysctlKey(line.substr(0, eq)), std::string(text::trim(line.substr(eq + 1))));
+    if (eq != std::string_view::npos) {
+      a.value = std::string(text::trim(line.substr(eq + 1)));
+      line = line.substr(0, eq);
+      if (!line.empty() && line.front() == '-') line.remove_prefix(1);
+    } else {
+      if (line.front() != '-') continue;  // "Line is not an assignment, ignoring"
+      line.remove_prefix(1);
+    }
+    a.key = normaliseSysctlKey(line);
+    if (a.key.empty()) continue;
+    a.glob = a.key.find_first_of("*?[") != std::string::npos;
+    out.push_back(std::move(a));
   }
   return out;
 }
 
+std::optional<SysctlAssignment> effectiveSysctlAssignment(const std::vector<SysctlAssignment>& ordered,
+                                                          std::string_view key, bool systemdSemantics) {
+  const auto globMatches = [&](const SysctlAssignment& a) {
+    return a.glob && ::fnmatch(a.key.c_str(), std::string(key).c_str(), FNM_PATHNAME) == 0;
+  };
+  if (!systemdSemantics) {  // procps: each line written in turn
+    std::optional<SysctlAssignment> last;
+    for (const auto& a : ordered)
+      if (a.value && (a.key == key || globMatches(a))) last = a;
+    return last;
+  }
+  // systemd-sysctl keeps an ordered map: a later assignment of the same key replaces the earlier one (and moves to
+  // the end), then globs skip every key that has an explicit entry — even a value-less "-key".
+  std::optional<SysctlAssignment> explicitEntry;
+  for (const auto& a : ordered)
+    if (!a.glob && a.key == key) explicitEntry = a;
+  if (explicitEntry) return explicitEntry->value ? explicitEntry : std::nullopt;
+  // Globs: the map keeps one entry per pattern at the position of its last assignment; applied in that order.
+  std::vector<const SysctlAssignment*> globs;
+  for (const auto& a : ordered) {
+    if (!a.glob) continue;
+    const auto same = std::find_if(globs.begin(), globs.end(), [&](const SysctlAssignment* g) { return g->key == a.key; });
+    if (same != globs.end() && (*same)->value == a.value) continue;  // an identical assignment keeps its place
+    globs.erase(std::remove_if(globs.begin(), globs.end(), [&](const SysctlAssignment* g) { return g->key == a.key; }),
+                globs.end());
+    globs.push_back(&a);
+  }
+  std::optional<SysctlAssignment> last;
+  for (const auto* g : globs)
+    if (g->value && globMatches(*g)) last = *g;
+  return last;
+}
+
+std::vector<std::pair<std::string, std::string>> parseSysctlConf(std::string_view content) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& a : parseSysctlFile(content, "")) {
+    if (!a.value) continue;
+    std::string dotted = a.key;
+    std::replace(dotted.begin(), dotted.end(), '/', '.');
+    out.emplace_back(std::move(dotted), *a.value);
+  }
+  return out;
+}
+
+const HostFacts::SysctlConfig& HostFacts::sysctlConfig() {
+  if (sysctlConfig_) return *sysctlConfig_;
+  sysctlConfig_.emplace();
+  auto& config = *sysctlConfig_;
+  // Debian 12 boots with systemd-sysctl; a tree without it is read as procps' `sysctl --system` does.
+  config.systemd = system_.exists("/usr/lib/systemd/systemd-sysctl") || system_.exists("/lib/systemd/systemd-sysctl");
+  if (!system_.isLive()) {
+    const auto etc = system_.probe("/etc");
+    if (!etc) config.errors.push_back(etc.error());
+    else if (!*etc || (*etc)->type != FileType::Directory)
+      config.errors.push_back("the root has no /etc directory: it is not an operating system tree, so no boot "
+                              "configuration or kernel default can be assumed");
+  }
+  // Both read the same directories, highest priority first; one file name is read once, from the first directory.
+  std::map<std::string, std::string> byName;
+  for (const char* dir : kSysctlDirectories) {
+    auto names = system_.listDirectory(dir);
+    if (!names) {
+      auto where = system_.probe(dir);
+      if (!where || *where) config.errors.push_back(names.error());
+      continue;
+    }
+    for (const auto& name : *names)
+      if (text::endsWith(name, ".conf")) byName.emplace(name, joinPath(dir, name));
+  }
+  std::vector<std::string> files;
+  for (const auto& [name, path] : byName) files.push_back(path);
+  if (!config.systemd) files.emplace_back("/etc/sysctl.conf");  // procps applies it last (systemd: only if linked)
+  for (const auto& path : files) {
+    auto where = system_.probe(path);
+    if (!where) {
+      config.errors.push_back(where.error());
+      continue;
+    }
+    if (!*where) continue;  // /etc/sysctl.conf absent, or a dangling link
+    if ((*where)->type == FileType::Directory) continue;  // conf_files_list skips directories
+    if ((*where)->type == FileType::CharDevice) {  // a link to /dev/null masks the file
+      if (auto target = system_.readLink(path); target && *target == "/dev/null") continue;
+    }
+    auto content = system_.readFile(path, 1024 * 1024);
+    if (!content) {
+      config.errors.push_back(content.error());
+      continue;
+    }
+    auto parsed = parseSysctlFile(*content, path);
+    config.assignments.insert(config.assignments.end(), parsed.begin(), parsed.end());
+  }
+  return config;
+}
+
 SysctlValue HostFacts::sysctl(std::string_view key) {
   SysctlValue value;
-  std::string procPath = "/proc/sys/" + std::string(key);
-  std::replace(procPath.begin() + 10, procPath.end(), '.', '/');
-  if (auto live = system_.readFile(procPath, 4096)) value.live = std::string(text::trim(*live));
-
-  if (!sysctlConfig_) {
-    sysctlConfig_.emplace();
-    // systemd-sysctl semantics: one file name wins across directories; files applied in name order; sysctl.conf last.
-    std::map<std::string, std::string> byName;
-    for (const char* dir : kSysctlDirectories)
-      for (const auto& path : system_.glob(std::string(dir) + "/*.conf")) byName[std::string(baseName(path))] = path;
-    std::vector<std::string> files;
-    for (const auto& [name, path] : byName) files.push_back(path);
-    files.emplace_back("/etc/sysctl.conf");
-    for (const auto& path : files) {
-      auto content = system_.readFile(path, 1024 * 1024);
-      if (!content) continue;
-      for (auto& [k, v] : parseSysctlConf(*content)) (*sysctlConfig_)[k] = {v, path};
-    }
+  const std::string normalised = normaliseSysctlKey(key);
+  const std::string procPath = "/proc/sys/" + normalised;
+  auto where = system_.probe(procPath);
+  if (!where) {
+    value.liveError = where.error();
+  } else if (*where) {
+    if (auto live = system_.readFile(procPath, 4096)) value.live = std::string(text::trim(*live));
+    else value.liveError = live.error();
   }
-  if (const auto it = sysctlConfig_->find(normaliseSysctlKey(key)); it != sysctlConfig_->end()) {
-    value.configured = it->second.first;
-    value.configuredIn = it->second.second;
+  const auto& config = sysctlConfig();
+  value.configErrors = config.errors;
+  value.order = config.systemd ? "systemd-sysctl" : "sysctl --system";
+  if (const auto a = effectiveSysctlAssignment(config.assignments, normalised, config.systemd)) {
+    value.configured = *a->value;
+    value.configuredIn = a->file + ":" + std::to_string(a->line);
+    if (a->glob) {
+      std::string shown = a->key;
+      std::replace(shown.begin(), shown.end(), '/', '.');
+      value.configuredIn += " (glob " + shown + ")";
+    }
   }
   return value;
 }

@@ -27,10 +27,39 @@ struct PackageDatabase {
 
 // A kernel parameter: the running value (/proc/sys) and what the persistent config sets.
 struct SysctlValue {
+  SysctlValue() = default;
+  SysctlValue(std::optional<std::string> liveValue, std::optional<std::string> configuredValue, std::string file)
+      : live(std::move(liveValue)), configured(std::move(configuredValue)), configuredIn(std::move(file)) {}
+
   std::optional<std::string> live;
   std::optional<std::string> configured;
-  std::string configuredIn;  // file that sets it last
+  std::string configuredIn;  // file (and line) whose setting applies at boot
+  std::string liveError;     // /proc/sys/KEY is there but could not be read (unreadable, a directory, …)
+  // The boot configuration could not be read completely (an unreadable sysctl.d file, an unlistable directory, or
+  // an offline root with no /etc at all): what it sets, or whether it sets anything, is unknown.
+  std::vector<std::string> configErrors;
+  std::string order;  // how the files were applied: "systemd-sysctl" or "sysctl --system"
 };
+
+// One assignment of a sysctl.d file, key in systemd's normalised slash form ("net/ipv4/conf/all/rp_filter").
+struct SysctlAssignment {
+  std::string key;
+  std::optional<std::string> value;  // nullopt: "-key" alone, which only excludes the key from globs
+  std::string file;
+  int line = 0;
+  bool glob = false;  // the key holds *, ? or [
+};
+// systemd's sysctl_normalize(): when the first separator is '.', dots and slashes swap ("net.ipv4.conf.eth0/1.x" →
+// "net/ipv4/conf/eth0.1/x"); leading '/' dropped.
+std::string normaliseSysctlKey(std::string_view key);
+// sysctl.d syntax as systemd-sysctl parses it: '#'/';' comments, "key = value", "-key = value" (errors ignored),
+// "-key" (a glob exclusion); other lines are not assignments.
+std::vector<SysctlAssignment> parseSysctlFile(std::string_view content, std::string_view file);
+// The value the boot applies to a key: systemd-sysctl (files in name order, a later assignment replaces an earlier
+// one, an explicit key always beats a glob, among globs the last wins) or procps `sysctl --system` (every line in
+// order, globs included, last write wins). `key` is normalised.
+std::optional<SysctlAssignment> effectiveSysctlAssignment(const std::vector<SysctlAssignment>& ordered,
+                                                          std::string_view key, bool systemdSemantics);
 
 class HostFacts {
  public:
@@ -55,13 +84,20 @@ class HostFacts {
   const SystemView& system_;
   std::optional<Result<std::vector<ProcessInfo>>> processes_;
   std::optional<Result<PackageDatabase>> packages_;
-  std::optional<std::map<std::string, std::pair<std::string, std::string>, std::less<>>> sysctlConfig_;
+  struct SysctlConfig {
+    std::vector<SysctlAssignment> assignments;  // in the order they are applied
+    std::vector<std::string> errors;
+    bool systemd = true;
+  };
+  const SysctlConfig& sysctlConfig();
+  std::optional<SysctlConfig> sysctlConfig_;
   std::optional<std::vector<std::string>> wantedUnits_;
 };
 
 // Parses dpkg's status file: packages whose Status is "install ok installed".
 PackageDatabase parseDpkgStatus(std::string_view statusFile);
-// Parses sysctl.conf syntax ("a.b.c = value", "a/b/c=value", leading '-' ignores errors) into key → value.
+// Parses sysctl.conf syntax ("a.b.c = value", "a/b/c=value", leading '-' ignores errors) into key → value
+// (keys in dotted form, for display).
 std::vector<std::pair<std::string, std::string>> parseSysctlConf(std::string_view content);
 
 }  // namespace annexa::agent

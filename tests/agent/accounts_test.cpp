@@ -31,11 +31,13 @@ bool anyEvidenceContains(const std::vector<Evidence>& evidence, std::string_view
 TEST(AccountsPasswd, ParsesWellFormedLinesOnly) {
   const auto entries = passwd("root:x:0:0:root:/root:/bin/bash\n+@nis::::::\nbroken:x:1\nbad:x:abc:1::/:/bin/sh\n"
                               "\ngames:x:5:60:games:/usr/games:\n");
-  ASSERT_EQ(entries.size(), 2u);
-  EXPECT_EQ(entries[1].name, "games");
-  EXPECT_EQ(entries[1].uid, 5);
-  EXPECT_EQ(entries[1].shell, "");
-  EXPECT_EQ(entries[1].lineNumber, 6);
+  ASSERT_EQ(entries.size(), 3u);  // glibc's files service returns the NIS line as an entry named "+@nis"
+  EXPECT_TRUE(entries[1].nisCompat);
+  EXPECT_FALSE(entries[1].uidWritten);
+  EXPECT_EQ(entries[2].name, "games");
+  EXPECT_EQ(entries[2].uid, 5);
+  EXPECT_EQ(entries[2].shell, "");
+  EXPECT_EQ(entries[2].lineNumber, 6);
 }
 
 TEST(AccountsLoginDefs, LastUidMinWinsAndDefaultsApply) {

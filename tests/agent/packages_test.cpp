@@ -410,7 +410,7 @@ TEST(UpdatesRebootRequired, Evaluates) {
 TEST(UpdatesRebootRequired, SkipsKernelComparisonHonestly) {
   RebootFacts offline;
   auto outcome = evaluateRebootRequired(offline);
-  EXPECT_EQ(outcome.status, CheckStatus::Pass);
+  EXPECT_EQ(outcome.status, CheckStatus::NotApplicable);  // an offline image runs nothing (issue 17: no pass)
   EXPECT_EQ(outcome.evidence.at(1).observed, "absent (offline image): running kernel unknown");
 
   RebootFacts container;

@@ -117,7 +117,7 @@ TEST(HostFacts, SysctlReadsLiveValueAndLastConfiguredFile) {
   const auto rp = facts.sysctl("net.ipv4.conf.all.rp_filter");
   EXPECT_FALSE(rp.live.has_value());
   EXPECT_EQ(rp.configured, "1");
-  EXPECT_EQ(rp.configuredIn, "/etc/sysctl.d/99-hardening.conf");
+  EXPECT_EQ(rp.configuredIn, "/etc/sysctl.d/99-hardening.conf:1");
   EXPECT_EQ(facts.sysctl("kernel.foo").configured, "3");
 }
 
