@@ -311,7 +311,11 @@ bool HostFacts::unitEnabled(std::string_view unit) {
       }
     }
   }
-  return std::find(wantedUnits_->begin(), wantedUnits_->end(), unit) != wantedUnits_->end();
+  if (std::find(wantedUnits_->begin(), wantedUnits_->end(), unit) == wantedUnits_->end()) return false;
+  // Linked is not enough: systemd loads the unit only from a readable unit file (not a FIFO, a loop, a device…).
+  for (const char* dir : kUnitDirectories)
+    if (system_.readFile(joinPath(dir, unit), 1024 * 1024)) return true;
+  return false;
 }
 
 bool HostFacts::unitActive(std::string_view unit) const {

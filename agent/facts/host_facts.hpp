@@ -75,7 +75,7 @@ class HostFacts {
 
   // systemd: a unit file exists in one of the unit directories.
   bool unitExists(std::string_view unit) const;
-  // Enabled: linked from a *.wants/ or *.requires/ directory and not masked.
+  // Enabled: linked from a *.wants/ or *.requires/ directory, not masked, and its unit file can be read.
   bool unitEnabled(std::string_view unit);
   // Active right now (live systems only: /run/systemd/units/invocation:UNIT).
   bool unitActive(std::string_view unit) const;

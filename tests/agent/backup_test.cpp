@@ -77,8 +77,10 @@ TEST(ScheduleCollect, TimersFollowDropInsTemplatesAndStamps) {
   root.write("/etc/systemd/system/restic.service.d/override.conf",
              "[Service]\nExecStart=\nExecStart=/usr/bin/restic backup /srv\n");
   root.symlink("/lib/systemd/system/restic.timer", "/etc/systemd/system/timers.target.wants/restic.timer");
+  if (!root.view().exists("/lib/systemd/system/restic.timer")) root.write("/lib/systemd/system/restic.timer", "[Unit]\n");
   root.write("/lib/systemd/system/sync@.timer", "[Timer]\nOnUnitActiveSec=1h\nUnit=sync@%i.service\n");
   root.symlink("/lib/systemd/system/sync@.timer", "/etc/systemd/system/timers.target.wants/sync@nas.timer");
+  if (!root.view().exists("/lib/systemd/system/sync@.timer")) root.write("/lib/systemd/system/sync@.timer", "[Unit]\n");
   root.symlink("/lib/systemd/system/ghost.timer", "/etc/systemd/system/timers.target.wants/ghost.timer");
   root.write("/var/lib/systemd/timers/stamp-restic.timer", "");
   root.setMtime("/var/lib/systemd/timers/stamp-restic.timer", kNow - 600);

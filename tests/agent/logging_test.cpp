@@ -276,6 +276,7 @@ TEST(LoggingForwarding, FixtureTrees) {
   weak.write("/lib/systemd/system/systemd-journal-upload.service", "[Service]\nExecStart=x\n");
   weak.symlink("/lib/systemd/system/systemd-journal-upload.service",
                "/etc/systemd/system/multi-user.target.wants/systemd-journal-upload.service");
+  if (!weak.view().exists("/lib/systemd/system/systemd-journal-upload.service")) weak.write("/lib/systemd/system/systemd-journal-upload.service", "[Unit]\n");
   result = runCheckOn(weak, "logging.remote_forwarding");
   EXPECT_EQ(result.status, CheckStatus::Pass) << result.message;
   EXPECT_TRUE(anyEvidenceContains(result.evidence, "URL=https://journal.example.com:19532"));

@@ -234,6 +234,8 @@ TEST(FirewallFixtures, NftablesConfigNeedsEnabledService) {
             "inet filter input: policy drop; nftables.service is not enabled, so it is not loaded at boot");
 
   root.symlink("/lib/systemd/system/nftables.service", "/etc/systemd/system/sysinit.target.wants/nftables.service");
+
+  if (!root.view().exists("/lib/systemd/system/nftables.service")) root.write("/lib/systemd/system/nftables.service", "[Unit]\n");
   result = runCheckOn(root, "firewall.enabled");
   EXPECT_EQ(result.status, CheckStatus::Pass) << result.message;
   EXPECT_EQ(result.evidence[0].observed, "inet filter input: policy drop");
@@ -243,6 +245,7 @@ TEST(FirewallFixtures, NftablesConfigNeedsEnabledService) {
 TEST(FirewallFixtures, NftablesIncludesAreReadInPlace) {
   FixtureRoot root("network/fw-nftables");
   root.symlink("/lib/systemd/system/nftables.service", "/etc/systemd/system/sysinit.target.wants/nftables.service");
+  if (!root.view().exists("/lib/systemd/system/nftables.service")) root.write("/lib/systemd/system/nftables.service", "[Unit]\n");
   root.write("/etc/nftables.d/web.nft", "tcp dport { 80, 443 } accept\naccept\n");  // an unconditional accept
   const auto result = runCheckOn(root, "firewall.enabled");
   EXPECT_EQ(result.status, CheckStatus::Fail) << result.message;
@@ -252,6 +255,7 @@ TEST(FirewallFixtures, NftablesIncludesAreReadInPlace) {
 TEST(FirewallFixtures, DebianDefaultNftablesConfigAccepts) {
   FixtureRoot root("network/fw-debian-default");
   root.symlink("/lib/systemd/system/nftables.service", "/etc/systemd/system/sysinit.target.wants/nftables.service");
+  if (!root.view().exists("/lib/systemd/system/nftables.service")) root.write("/lib/systemd/system/nftables.service", "[Unit]\n");
   const auto result = runCheckOn(root, "firewall.enabled");
   EXPECT_EQ(result.status, CheckStatus::Fail);
   EXPECT_EQ(result.evidence.at(0).observed, "inet filter input: policy accept");
@@ -288,6 +292,8 @@ TEST(FirewallFixtures, Firewalld) {
 
   root.symlink("/usr/lib/systemd/system/firewalld.service",
                "/etc/systemd/system/multi-user.target.wants/firewalld.service");
+
+  if (!root.view().exists("/usr/lib/systemd/system/firewalld.service")) root.write("/usr/lib/systemd/system/firewalld.service", "[Unit]\n");
   result = runCheckOn(root, "firewall.enabled");
   EXPECT_EQ(result.status, CheckStatus::Pass) << result.message;
   EXPECT_EQ(result.evidence.at(0).observed, "firewalld default zone \"public\"");
@@ -307,6 +313,7 @@ TEST(FirewallFixtures, IptablesPersistentRules) {
   EXPECT_EQ(runCheckOn(root, "firewall.enabled").status, CheckStatus::Fail) << "netfilter-persistent not enabled";
   root.symlink("/lib/systemd/system/netfilter-persistent.service",
                "/etc/systemd/system/multi-user.target.wants/netfilter-persistent.service");
+  if (!root.view().exists("/lib/systemd/system/netfilter-persistent.service")) root.write("/lib/systemd/system/netfilter-persistent.service", "[Unit]\n");
   const auto result = runCheckOn(root, "firewall.enabled");
   EXPECT_EQ(result.status, CheckStatus::Pass) << result.message;
   EXPECT_EQ(result.evidence.at(0).source, "/etc/iptables/rules.v4 (persistent)");

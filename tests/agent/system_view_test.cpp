@@ -24,6 +24,7 @@ TEST(SystemView, AbsoluteSymlinksStayInsideTheRoot) {
   FixtureRoot root;
   root.write("/lib/systemd/system/ssh.service", "[Unit]\n");
   root.symlink("/lib/systemd/system/ssh.service", "/etc/systemd/system/multi-user.target.wants/ssh.service");
+  if (!root.view().exists("/lib/systemd/system/ssh.service")) root.write("/lib/systemd/system/ssh.service", "[Unit]\n");
   root.symlink("../../../../etc/passwd-escape", "/etc/escape");  // ".." cannot climb above the root
   root.write("/etc/passwd-escape", "inside\n");
   const auto view = root.view();
@@ -126,6 +127,7 @@ TEST(HostFacts, SystemdUnitEnabledMaskedAndActive) {
   root.write("/lib/systemd/system/auditd.service", "");
   root.write("/lib/systemd/system/chrony.service", "");
   root.symlink("/lib/systemd/system/auditd.service", "/etc/systemd/system/multi-user.target.wants/auditd.service");
+  if (!root.view().exists("/lib/systemd/system/auditd.service")) root.write("/lib/systemd/system/auditd.service", "[Unit]\n");
   root.symlink("/dev/null", "/etc/systemd/system/chrony.service");
   root.symlink("0123abcd", "/run/systemd/units/invocation:auditd.service");
   const auto view = root.view();
