@@ -174,11 +174,17 @@ std::optional<SysctlAssignment> effectiveSysctlAssignment(const std::vector<Sysc
   const auto globMatches = [&](const SysctlAssignment& a) {
     return a.glob && ::fnmatch(a.key.c_str(), std::string(key).c_str(), FNM_PATHNAME) == 0;
   };
-  if (!systemdSemantics) {  // procps: each line written in turn
-    std::optional<SysctlAssignment> last;
-    for (const auto& a : ordered)
-      if (a.value && (a.key == key || globMatches(a))) last = a;
-    return last;
+  if (!systemdSemantics) {
+    // procps 4.0 (checked against `sysctl --system` as an oracle): explicit keys in turn, the last one wins and
+    // beats any glob; globs, in turn, only reach keys no line names explicitly.
+    std::optional<SysctlAssignment> explicitLast;
+    std::optional<SysctlAssignment> globLast;
+    for (const auto& a : ordered) {
+      if (!a.value) continue;
+      if (!a.glob && a.key == key) explicitLast = a;
+      else if (globMatches(a)) globLast = a;
+    }
+    return explicitLast ? explicitLast : globLast;
   }
   // systemd-sysctl keeps an ordered map: a later assignment of the same key replaces the earlier one (and moves to
   // the end), then globs skip every key that has an explicit entry — even a value-less "-key".

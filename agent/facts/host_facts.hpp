@@ -56,8 +56,8 @@ std::string normaliseSysctlKey(std::string_view key);
 // "-key" (a glob exclusion); other lines are not assignments.
 std::vector<SysctlAssignment> parseSysctlFile(std::string_view content, std::string_view file);
 // The value the boot applies to a key: systemd-sysctl (files in name order, a later assignment replaces an earlier
-// one, an explicit key always beats a glob, among globs the last wins) or procps `sysctl --system` (every line in
-// order, globs included, last write wins). `key` is normalised.
+// one, an explicit key always beats a glob, among globs the last wins) or procps `sysctl --system` (the last
+// explicit line wins and beats globs; among globs the last wins; "-key" excludes nothing). `key` is normalised.
 std::optional<SysctlAssignment> effectiveSysctlAssignment(const std::vector<SysctlAssignment>& ordered,
                                                           std::string_view key, bool systemdSemantics);
 

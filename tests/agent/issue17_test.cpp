@@ -105,8 +105,9 @@ TEST(Issue17Sysctl, GlobKeysApplyAndExplicitKeysBeatThem) {
   EXPECT_EQ(effectiveSysctlAssignment(parsed, "net/ipv4/conf/all/rp_filter", true)->value, "0");
   EXPECT_EQ(effectiveSysctlAssignment(parsed, "net/ipv4/conf/default/rp_filter", true)->value, "1");
   EXPECT_EQ(effectiveSysctlAssignment(parsed, "net/ipv4/conf/lo/rp_filter", true), std::nullopt);
-  // procps writes line by line: the last glob overwrites the explicit key.
-  EXPECT_EQ(effectiveSysctlAssignment(parsed, "net/ipv4/conf/all/rp_filter", false)->value, "1");
+  // procps too lets the explicit key win over the later glob (as `sysctl --system` does, see oracle_test).
+  EXPECT_EQ(effectiveSysctlAssignment(parsed, "net/ipv4/conf/all/rp_filter", false)->value, "0");
+  EXPECT_EQ(effectiveSysctlAssignment(parsed, "net/ipv4/conf/lo/rp_filter", false)->value, "1");
   EXPECT_EQ(normaliseSysctlKey("net.ipv4.conf.eth0/10.rp_filter"), "net/ipv4/conf/eth0.10/rp_filter");
   EXPECT_EQ(normaliseSysctlKey("net/ipv4/conf/eth0.10/rp_filter"), "net/ipv4/conf/eth0.10/rp_filter");
 }
