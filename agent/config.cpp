@@ -31,7 +31,7 @@ Result<Unit> parseThresholds(const nlohmann::json& j, Thresholds& out) {
   if (!j.is_object()) return makeError("\"thresholds\" must be an object");
   for (const auto& [key, value] : j.items()) {
     const auto field = std::find_if(std::begin(kThresholdFields), std::end(kThresholdFields),
-                                    [&](const ThresholdField& f) { return key == f.key; });
+                                    [&name = key](const ThresholdField& f) { return name == f.key; });
     if (field == std::end(kThresholdFields)) return makeError("unknown threshold \"" + key + "\"");
     if (!value.is_number_integer()) return makeError("threshold \"" + key + "\" must be an integer");
     const auto number = value.get<long long>();

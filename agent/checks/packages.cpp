@@ -270,9 +270,9 @@ std::vector<Evidence> uncheckedDnfRepos(const DnfIniFile& repos, std::string_vie
   std::vector<Evidence> out;
   for (const auto& [name, values] : repos) {
     if (name == "main" || name.empty()) continue;
-    const auto value = [&](std::string_view key) -> std::optional<std::string> {
-      const auto it = values.find(key);
-      return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
+    const auto value = [&settings = values](std::string_view key) -> std::optional<std::string> {
+      const auto it = settings.find(key);
+      return it == settings.end() ? std::nullopt : std::optional<std::string>(it->second);
     };
     if (const auto enabled = value("enabled"); enabled && dnfBool(*enabled) == false) continue;
     const auto gpgcheck = value("gpgcheck");
