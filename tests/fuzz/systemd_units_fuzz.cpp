@@ -6,7 +6,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace annexa::agent;
   const auto text = annexa::fuzz::asText(data, size);
-  for (const auto& entry : parseSystemdIni(text)) ANNEXA_FUZZ_CHECK(!entry.key.empty());
+  (void)parseSystemdIni(text);
   (void)parseCrontab(text, true);
   (void)parseCrontab(text, false);
   return 0;
