@@ -181,8 +181,10 @@ ApiResponse Api::enroll(const ApiRequest& request) {
     }
     agent.kernel = host.value("kernel", std::string());
   }
-  const auto interval = body->value("interval_seconds", options_.defaultIntervalSeconds);
-  agent.intervalSeconds = std::clamp<std::int64_t>(interval, 60, 7 * 86400);
+  // An integer only: value<std::int64_t>() of a float such as 1e300 is undefined behaviour (float-cast-overflow).
+  const auto interval = body->value("interval_seconds", nlohmann::json(options_.defaultIntervalSeconds));
+  if (!interval.is_number_integer()) return jsonError(400, "enrollment: \"interval_seconds\" must be an integer");
+  agent.intervalSeconds = std::clamp<std::int64_t>(interval.get<std::int64_t>(), 60, 7 * 86400);
   agent.certSerial = pki::serialHex(cert->get());
   agent.certNotAfter = pki::notAfterUnix(cert->get());
   agent.enrolledAt = now;
