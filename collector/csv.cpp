@@ -4,11 +4,32 @@
 
 namespace annexa::csv {
 
+namespace {
+
+bool startsFormula(char c) { return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r'; }
+
+// Apostrophes then a character a spreadsheet reads as the start of a formula (the apostrophes may be none).
+bool looksLikeFormula(std::string_view cell) {
+  const auto first = cell.find_first_not_of('\'');
+  return first != std::string_view::npos && startsFormula(cell[first]);
+}
+
+}  // namespace
+
+std::string neutralizeFormula(std::string_view cell) {
+  return looksLikeFormula(cell) ? "'" + std::string(cell) : std::string(cell);
+}
+
+std::string restoreFormula(std::string_view cell) {
+  if (cell.size() > 1 && cell.front() == '\'' && looksLikeFormula(cell.substr(1))) cell.remove_prefix(1);
+  return std::string(cell);
+}
+
 std::string formatRow(const Row& fields) {
   std::string out;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i) out += ',';
-    const auto& f = fields[i];
+    const auto f = neutralizeFormula(fields[i]);
     if (f.find_first_of(",\"\r\n") == std::string::npos) {
       out += f;
       continue;
@@ -117,7 +138,7 @@ Result<Table> parseTable(std::string_view text, const std::vector<std::string>& 
       return makeError("line " + std::to_string(at) + ": " + std::to_string(row.size()) + " fields, the header has " +
                        std::to_string(table.header.size()));
     std::map<std::string, std::string> record;
-    for (std::size_t i = 0; i < row.size(); ++i) record[table.header[i]] = row[i];
+    for (std::size_t i = 0; i < row.size(); ++i) record[table.header[i]] = restoreFormula(row[i]);
     table.records.push_back(std::move(record));
     table.lines.push_back(at);
   }

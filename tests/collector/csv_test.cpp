@@ -20,6 +20,26 @@ TEST(Csv, RoundTripsAwkwardFields) {
   for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ((*parsed)[i + 1], rows[i]);
 }
 
+// OWASP CSV injection: a cell a spreadsheet would run as a formula is written as text (a leading apostrophe).
+TEST(Csv, CellsThatASpreadsheetWouldRunAsFormulasAreWrittenAsText) {
+  EXPECT_EQ(formatRow({"=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"}),
+            "'=HYPERLINK(\"http://x\"),'+1,'-2+3,'@SUM(A1),'\tcmd,\"'\rcmd\"\r\n");
+  // Inside a cell, or an apostrophe of the writer's own: unambiguous, so the reader can take exactly one off.
+  EXPECT_EQ(formatRow({"a=b", "'=x", "'plain", "", "'"}), "a=b,''=x,'plain,,'\r\n");
+}
+
+TEST(Csv, TheImporterReadsBackWhatTheExporterNeutralized) {
+  const Row header = {"title", "owner"};
+  const std::vector<Row> rows = {{"=1+1", "@alice"}, {"'=already quoted", "-"}, {"'plain", "+"}, {"\tx", "ok"}};
+  const auto table = parseTable(format(header, rows), {"title"});
+  ASSERT_TRUE(table.ok()) << table.error();
+  ASSERT_EQ(table->records.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(table->records[i].at("title"), rows[i][0]);
+    EXPECT_EQ(table->records[i].at("owner"), rows[i][1]);
+  }
+}
+
 TEST(Csv, AcceptsLfAndCrlfAndAMissingFinalNewline) {
   const auto lf = parse("a,b\n1,2\n3,4");
   const auto crlf = parse("a,b\r\n1,2\r\n3,4\r\n");

@@ -76,6 +76,19 @@ TEST_F(PackCsv, CommasQuotesAndNewlinesAreQuotedAndRoundTrip) {
   EXPECT_EQ(soa.records.at(0).at("owner"), "IT, Security");
 }
 
+// An agent controls its hostname and evidence: in results.csv they must not become spreadsheet formulas.
+TEST_F(PackCsv, AgentControlledCellsCannotBecomeFormulas) {
+  data.hosts[0].hostname = "=cmd|' /C calc'!A0";
+  data.results[0].result.evidence = {{"@SUM(1+1)", "+1", "-2"}};
+  const auto text = written(data, writeResultsCsv);
+  EXPECT_EQ(text.find("\r\n=cmd"), std::string::npos);
+  EXPECT_NE(text.find("\r\n'=cmd|' /C calc'!A0,agent-1,"), std::string::npos) << text;
+  EXPECT_NE(text.find(",'@SUM(1+1),'+1,'-2,"), std::string::npos) << text;
+  // The table reader gives back what the agent sent.
+  const auto results = table(writeResultsCsv, "host");
+  EXPECT_EQ(results.records.at(0).at("host"), "=cmd|' /C calc'!A0");
+}
+
 TEST_F(PackCsv, TimesAreIso8601Utc) {
   const std::regex iso(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$)");
   const auto results = table(writeResultsCsv, "observed_at");
