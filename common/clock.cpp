@@ -46,8 +46,15 @@ std::string formatRfc3339(SystemTime time, bool withMillis) {
   return buffer;
 }
 
+// Straight from seconds: through system_clock (nanoseconds) a time outside 1678–2262 would overflow.
 std::string formatRfc3339(std::int64_t unixSeconds) {
-  return formatRfc3339(SystemTime(std::chrono::seconds(unixSeconds)));
+  const auto seconds = static_cast<std::time_t>(unixSeconds);
+  std::tm tm{};
+  if (!gmtime_r(&seconds, &tm)) return "invalid time";
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buffer;
 }
 
 std::optional<std::int64_t> parseRfc3339(std::string_view s) {
@@ -56,6 +63,8 @@ std::optional<std::int64_t> parseRfc3339(std::string_view s) {
       !digits(s, 8, 2, day))
     return std::nullopt;
   if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  // Before the epoch nothing Annexa records can have happened; the offset below cannot then leave the range.
+  if (year < kEarliestYear || year > kLatestYear) return std::nullopt;
   std::int64_t offsetSeconds = 0;
   if (s.size() > 10) {
     if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, hour) || s.size() < 19 || s[13] != ':' ||

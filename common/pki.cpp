@@ -19,6 +19,7 @@
 #include <openssl/x509v3.h>
 
 #include "common/random.hpp"
+#include "common/safe_file.hpp"
 #include "common/text.hpp"
 
 namespace annexa::pki {
@@ -39,34 +40,9 @@ BioPtr memoryBio(const std::string& content) {
   return BioPtr(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
 }
 
-// Writes to a temp file in the same directory, fsyncs, renames: readers see the old or the new file, never half.
+// Through the shared safe writer: a new temporary file (never following a link), fchmod, fsync, rename.
 VoidResult writeFileAtomically(const std::filesystem::path& path, const std::string& content, mode_t mode) {
-  const std::string temp = path.string() + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0) return makeError(path.string() + ": " + std::strerror(errno));
-  ::fchmod(fd, mode);  // umask must not widen or narrow what we asked for
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string message = path.string() + ": " + std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return makeError(message);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    return makeError(path.string() + ": " + std::strerror(errno));
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string message = path.string() + ": " + std::strerror(errno);
-    ::unlink(temp.c_str());
-    return makeError(message);
-  }
-  return success();
+  return safe_file::writePath(path, content, mode);
 }
 
 bool addExtension(X509* cert, X509* issuer, int nid, const std::string& value) {

@@ -37,6 +37,10 @@ bool isValidUtf8(std::string_view s);
 // s with every byte that is not part of a well-formed UTF-8 sequence written as the text "\xNN" (e.g. a Latin-1
 // "é" in a path becomes "\xE9"); valid input is returned unchanged.
 std::string escapeInvalidUtf8(std::string_view s);
+// Text from a peer made safe for a terminal: C0 controls (NUL, ESC, CR, LF, TAB, …), DEL and C1 controls
+// (U+0080–U+009F, e.g. the 8-bit CSI) become visible escapes ("\x1b", "\u009b"), a backslash becomes "\\", and
+// a byte that is not part of valid UTF-8 becomes "\xNN". Everything else (printable UTF-8) is kept.
+std::string printable(std::string_view s);
 
 // Standard base64 (RFC 4648, with padding) of raw bytes, e.g. a DER signature in a JSON document.
 std::string base64Encode(std::string_view bytes);
