@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "common/catalog.hpp"
+#include "common/safe_file.hpp"
 #include "common/text.hpp"
 
 namespace annexa::agent {
@@ -21,55 +22,20 @@ namespace {
 constexpr const char* kReportSuffix = ".report.json";
 constexpr const char* kDroppedFile = "dropped";
 
-VoidResult syncDirectory(const fs::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return makeError(directory.string() + ": " + std::strerror(errno));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return makeError(directory.string() + ": fsync failed: " + std::strerror(errno));
-  return success();
-}
-
 }  // namespace
 
 VoidResult writeFileDurably(const fs::path& path, const std::string& content, unsigned mode) {
-  const fs::path temp = path.string() + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-  if (fd < 0) return makeError(temp.string() + ": " + std::strerror(errno));
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const auto message = temp.string() + ": " + std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return makeError(message);
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const auto message = temp.string() + ": fsync failed: " + std::strerror(errno);
-    ::close(fd);
-    ::unlink(temp.c_str());
-    return makeError(message);
-  }
-  ::close(fd);
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const auto message = path.string() + ": " + std::strerror(errno);
-    ::unlink(temp.c_str());
-    return makeError(message);
-  }
-  return syncDirectory(path.parent_path());
+  return safe_file::writePath(path, content, static_cast<mode_t>(mode));
 }
 
 Spool::Spool(fs::path directory, SpoolLimits limits) : directory_(std::move(directory)), limits_(limits) {}
 
+// The spool must be our own directory: a symbolic link (or a directory others may write) would let someone else
+// decide where reports, and the files we delete, are.
 VoidResult Spool::open() {
+  for (const auto& dir : {directory_, directory_ / "rejected"})
+    if (auto ready = safe_file::ensureDirectory(dir, 0700); !ready) return makeError("spool " + ready.error());
   std::error_code ec;
-  fs::create_directories(directory_ / "rejected", ec);
-  if (ec) return makeError("spool " + directory_.string() + ": " + ec.message());
-  ::chmod(directory_.c_str(), 0700);
   for (const auto& entry : fs::directory_iterator(directory_, ec))
     if (text::endsWith(entry.path().filename().string(), ".tmp")) fs::remove(entry.path(), ec);
   return success();

@@ -26,7 +26,8 @@ class Spool {
  public:
   Spool(std::filesystem::path directory, SpoolLimits limits = {});
 
-  // Creates the directory (0700) and removes temp files left by an interrupted write.
+  // Creates the directory (0700) and removes temp files left by an interrupted write. Refuses a directory that is
+  // a symbolic link, not ours, or writable by group or others.
   VoidResult open();
   // Durably adds a report; drops the oldest ones first if the limits would be exceeded. A report larger than
   // the byte limit on its own is refused (the spool is left as it was).
@@ -54,7 +55,8 @@ class Spool {
   std::uint64_t sequence_ = 0;
 };
 
-// Writes a file atomically and durably (temp + fsync + rename + directory fsync).
+// Writes a file atomically and durably (temp + fsync + rename + directory fsync) through common/safe_file.hpp:
+// a symbolic link planted at `path` is replaced, never followed.
 VoidResult writeFileDurably(const std::filesystem::path& path, const std::string& content, unsigned mode);
 
 }  // namespace annexa::agent

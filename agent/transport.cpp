@@ -16,6 +16,7 @@
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/pki.hpp"
+#include "common/safe_file.hpp"
 
 namespace annexa::agent {
 namespace fs = std::filesystem;
@@ -75,9 +76,8 @@ Result<AgentIdentity> enrollAgent(const EnrollOptions& options) {
   if (pki::normaliseFingerprint(options.caFingerprint).empty())
     return makeError("--ca-fingerprint must be SHA256: followed by 64 hex digits (printed by `annexa-collector init`)");
   if (options.token.empty()) return makeError("--token is required");
-  fs::create_directories(options.state.root, ec);
-  if (ec) return makeError("cannot create " + options.state.root.string() + ": " + ec.message());
-  ::chmod(options.state.root.c_str(), 0700);
+  // Our key goes in there: it must be our own directory, not a link someone planted.
+  if (auto ready = safe_file::ensureDirectory(options.state.root, 0700); !ready) return makeError(ready.error());
 
   auto key = pki::generateKey();
   if (!key) return makeError(key.error());
