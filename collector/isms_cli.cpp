@@ -13,6 +13,7 @@
 #include "collector/isms_service.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
+#include "common/safe_file.hpp"
 #include "common/text.hpp"
 
 namespace annexa::collector {
@@ -128,10 +129,9 @@ class Session {
       return kOk;
     }
     const auto path = args_.options.at("--out");
-    std::ofstream file(path, std::ios::binary);
-    file << content;
-    if (!file.flush()) {
-      err_ << "annexa-collector: cannot write " << path << "\n";
+    // A new file renamed into place: a link planted at PATH is replaced, never written through.
+    if (auto written = safe_file::writePath(path, content, 0644); !written) {
+      err_ << "annexa-collector: cannot write " << path << ": " << written.error() << "\n";
       return kFatal;
     }
     out_ << "wrote " << path << "\n";
@@ -186,8 +186,8 @@ class Session {
       std::optional<int> days;
       if (args_.options.count("--expiring")) {
         long long d = 0;
-        if (!text::parseInt(args_.options.at("--expiring"), d) || d <= 0) {
-          err_ << "annexa-collector: --expiring takes a number of days\n";
+        if (!text::parseInt(args_.options.at("--expiring"), d) || d <= 0 || d > 3660) {
+          err_ << "annexa-collector: --expiring takes a number of days (1 to 3660)\n";
           return kFatal;
         }
         days = static_cast<int>(d);

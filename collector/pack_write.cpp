@@ -13,6 +13,7 @@
 #include "collector/pack_writers.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"
+#include "common/safe_file.hpp"
 
 namespace annexa::collector::pack {
 namespace {
@@ -50,58 +51,33 @@ bool isPackFileName(const std::string& name, const std::vector<Document>& docs) 
   return false;
 }
 
+// The pack goes into a directory we create, or one of ours that is empty (or holds an earlier pack to replace):
+// never one another user owns or may write into, where a planted link or a swapped file could redirect a write.
 VoidResult prepareDirectory(const fs::path& dir, const std::vector<Document>& docs, bool overwrite) {
   std::error_code ec;
-  if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) return makeError(dir.string() + ": exists and is not a directory");
-    std::vector<fs::path> existing;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) existing.push_back(entry.path());
-    if (ec) return makeError(dir.string() + ": cannot list (" + ec.message() + ")");
-    if (!existing.empty() && !overwrite)
-      return makeError(dir.string() + ": not empty (choose a new directory, or overwrite an earlier pack)");
-    for (const auto& p : existing)
-      if (!isPackFileName(p.filename().string(), docs) || !fs::is_regular_file(p))
-        return makeError(dir.string() + ": holds " + p.filename().string() + ", which is not part of a pack");
-    for (const auto& p : existing) fs::remove(p, ec);
-    if (ec) return makeError(dir.string() + ": cannot remove the earlier pack (" + ec.message() + ")");
+  if (!fs::exists(fs::symlink_status(dir, ec))) {
+    if (auto created = safe_file::ensureDirectory(dir, 0755); !created) return makeError(created.error());
     return success();
   }
-  fs::create_directories(dir, ec);
-  if (ec) return makeError(dir.string() + ": cannot create (" + ec.message() + ")");
-  fs::permissions(dir,
-                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                      fs::perms::others_exec,
-                  ec);
+  if (auto ours = safe_file::checkDirectory(dir); !ours) return makeError(ours.error());
+  std::vector<fs::directory_entry> existing;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) existing.push_back(entry);
+  if (ec) return makeError(dir.string() + ": cannot list (" + ec.message() + ")");
+  if (!existing.empty() && !overwrite)
+    return makeError(dir.string() + ": not empty (choose a new directory, or overwrite an earlier pack)");
+  for (const auto& entry : existing)
+    if (!isPackFileName(entry.path().filename().string(), docs) || !entry.is_regular_file(ec) || entry.is_symlink(ec))
+      return makeError(dir.string() + ": holds " + entry.path().filename().string() + ", which is not part of a pack");
+  for (const auto& entry : existing) fs::remove(entry.path(), ec);
+  if (ec) return makeError(dir.string() + ": cannot remove the earlier pack (" + ec.message() + ")");
   return success();
 }
 
-VoidResult syncFile(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return makeError(path.string() + ": cannot open (" + std::strerror(errno) + ")");
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced) return makeError(path.string() + ": fsync failed (" + std::strerror(errno) + ")");
-  return success();
-}
-
-// Writes through a temporary name so a reader never sees half a file; returns the file's digest.
+// Through the shared safe writer (a new temporary file, fchmod, fsync, rename in the directory), so a reader never
+// sees half a file and a link planted at the name is replaced, not followed; returns the file's digest.
 Result<PackFile> writeFile(const fs::path& dir, std::string_view name, const Writer& write) {
-  const auto target = dir / std::string(name);
-  const auto temp = dir / ("." + std::string(name) + ".tmp");
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) return makeError(temp.string() + ": cannot create");
-    write(out);
-    out.flush();
-    if (!out) return makeError(temp.string() + ": write failed");
-  }
-  fs::permissions(temp,
-                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
-  if (auto synced = syncFile(temp); !synced) return makeError(synced.error());
-  std::error_code ec;
-  fs::rename(temp, target, ec);
-  if (ec) return makeError(target.string() + ": cannot rename into place (" + ec.message() + ")");
-  auto digest = digestFile(target);
+  if (auto written = safe_file::write(dir, name, write, 0644); !written) return makeError(written.error());
+  auto digest = digestFile(dir / std::string(name));
   if (digest) digest->name = std::string(name);
   return digest;
 }
