@@ -1,6 +1,7 @@
 #include "collector/api.hpp"
 
 #include <cctype>
+#include <limits>
 #include <regex>
 
 #include <nlohmann/json.hpp>
@@ -19,8 +20,6 @@
 
 namespace annexa::collector {
 namespace {
-
-constexpr std::int64_t kMaxTokenTtlSeconds = 30LL * 86400;
 
 ApiResponse jsonOk(const nlohmann::json& body, int status = 200) { return {status, body.dump(), "application/json"}; }
 
@@ -90,7 +89,8 @@ Api::Api(Store& store, IngestQueue& queue, Metrics& metrics, RevocationList& rev
       catalog_(catalog),
       mapping_(mapping),
       options_(options),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      enrollmentFailures_(options.enrollmentThrottle) {}
 
 void Api::handle(const ApiRequest& request, Respond respond) {
   const auto [path, query] = splitTarget(request.target);
@@ -99,7 +99,9 @@ void Api::handle(const ApiRequest& request, Respond respond) {
   try {
     if (path == "/healthz") {
       if (method != "GET") return respond(jsonError(405, "use GET"));
-      if (const auto failure = queue_.failure(); !failure.empty()) return respond(jsonError(503, failure));
+      // Degraded storage (a failed flush, a full disk) is reported: reports are refused meanwhile.
+      if (const auto problem = queue_.storageProblem(); !problem.empty())
+        return respond(jsonOk({{"status", "degraded"}, {"error", problem}}, 503));
       return respond(jsonOk({{"status", "ok"}}));
     }
     if (path == "/api/v1/enroll") {
@@ -116,6 +118,8 @@ void Api::handle(const ApiRequest& request, Respond respond) {
     }
     // Everything else is for operators: viewers read, admins also write.
     if (!isOperator(peer)) return respond(jsonError(peer.hasCertificate ? 403 : 401, "an operator certificate is required"));
+    // Revoked while this connection was open (a new one is refused at the handshake).
+    if (revocations_.isRevoked(peer.serial)) return respond(jsonError(403, "this certificate has been revoked"));
     // Both operator roles may export: an export only reads (and writes under the collector's own directory).
     if (isExportPath(path)) return respond(handleExport(exports_, request, path, clock_()));
     const bool isRead = method == "GET";
@@ -124,6 +128,8 @@ void Api::handle(const ApiRequest& request, Respond respond) {
     static const std::regex controlPath("^/api/v1/controls/(A\\.[5-8]\\.[0-9]{1,2})$");
     static const std::regex hostPath("^/api/v1/hosts/([A-Za-z0-9-]{1,64})$");
     static const std::regex revokePath("^/api/v1/agents/([A-Za-z0-9-]{1,64})/revoke$");
+    static const std::regex agentEventsPath("^/api/v1/agents/([A-Za-z0-9-]{1,64})/events$");
+    static const std::regex operatorRevokePath("^/api/v1/operators/([A-Za-z0-9._-]{1,64})/revoke$");
     std::smatch match;
     if (isms_ && IsmsApi::handles(path)) {
       auto response = isms_->handle(request, query);
@@ -132,6 +138,13 @@ void Api::handle(const ApiRequest& request, Respond respond) {
         posture_.reset();  // a new or revoked exception changes the posture
       }
       return respond(std::move(response));
+    }
+    if (path == "/api/v1/operators" || text::startsWith(path, "/api/v1/operators/")) {
+      if (peer.role != pki::Role::Admin) return respond(jsonError(403, "only admins manage operators"));
+      if (isRead && path == "/api/v1/operators") return respond(operatorList());
+      if (method == "POST" && std::regex_match(path, match, operatorRevokePath))
+        return respond(revokeOperator(match[1]));
+      return respond(jsonError(404, "no such endpoint: " + method + " " + path));
     }
     if (isRead && path == "/metrics") return respond(metricsText());
     if (isRead && path == "/api/v1/posture") return respond(postureView(query));
@@ -142,6 +155,10 @@ void Api::handle(const ApiRequest& request, Respond respond) {
     if (isRead && path == "/api/v1/history") return respond(history(query));
     if (method == "POST" && path == "/api/v1/tokens") return respond(createToken(request));
     if (method == "POST" && std::regex_match(path, match, revokePath)) return respond(revokeAgent(match[1]));
+    if (isRead && std::regex_match(path, match, agentEventsPath)) {
+      if (peer.role != pki::Role::Admin) return respond(jsonError(403, "only admins read identity events"));
+      return respond(agentEvents(match[1]));
+    }
     return respond(jsonError(404, "no such endpoint: " + method + " " + path));
   } catch (const nlohmann::json::type_error& e) {
     // A field of the client's JSON has the wrong type ("uses": "many"): the request is at fault, not us.
@@ -151,17 +168,78 @@ void Api::handle(const ApiRequest& request, Respond respond) {
   }
 }
 
+// Anonymous clients may call this, so the cheap refusals come first: a source that failed too often (429), then
+// the token (403), and only then the CSR's signature and our own. Every failure counts against the source address.
 ApiResponse Api::enroll(const ApiRequest& request) {
+  const auto now = clock_();
+  const auto source = FailureThrottle::sourceKey(request.sourceAddress);
+  if (!enrollmentFailures_.allows(source, now)) {
+    metrics_.reportRejected("enrollment_throttled");
+    return jsonError(429, "too many failed enrollments from this address; wait a minute");
+  }
+  auto response = enrollChecked(request, now);
+  if (response.status >= 400) enrollmentFailures_.recordFailure(source, now);
+  return response;
+}
+
+// Host identity (docs/security.md): the machine id is fixed at enrollment, required, and enrolled once, unless the
+// token an admin created says otherwise.
+std::optional<ApiResponse> Api::machineIdRefusal(const std::string& machineId, const TokenRecord& token) {
+  if (machineId.empty() && !token.allowNoMachineId)
+    return jsonError(400, "enrollment needs host.machine_id (an admin may create a token with allow_no_machine_id)");
+  if (machineId.empty() || token.allowDuplicateMachineId) return std::nullopt;
+  if (const auto enrolled = store_.activeAgentWithMachineId(machineId)) {
+    metrics_.reportRejected("duplicate_machine_id");
+    return jsonError(409, "machine id " + machineId + " is already enrolled as agent " + enrolled->id +
+                              "; an admin revokes that agent first, or creates a token that allows a duplicate");
+  }
+  return std::nullopt;
+}
+
+ApiResponse Api::enrollChecked(const ApiRequest& request, std::int64_t now) {
   auto body = parseJson(request.body);
   if (!body || !body->is_object()) return jsonError(400, "enrollment: " + (body ? "expected a JSON object" : body.error()));
   const auto token = body->value("token", std::string());
   const auto csr = body->value("csr", std::string());
   if (token.empty() || csr.empty()) return jsonError(400, "enrollment needs \"token\" and \"csr\"");
+  const auto tokenHash = sha256Hex(token);
+  const auto usable = store_.checkToken(tokenHash, now);
+  if (!usable) {
+    metrics_.reportRejected("enrollment_token");
+    return jsonError(403, usable.error());
+  }
+
+  AgentRecord agent;
+  const auto host = body->value("host", nlohmann::json::object());
+  if (host.is_object()) {
+    HostInfo info;
+    info.hostname = host.value("hostname", std::string());
+    info.machineId = host.value("machine_id", std::string());
+    if (const auto os = host.find("os"); os != host.end() && os->is_object())
+      info.os = {os->value("id", std::string()), os->value("version", std::string()),
+                 os->value("pretty_name", std::string())};
+    info.kernel = host.value("kernel", std::string());
+    if (auto withinLimits = checkHostLimits(info); !withinLimits)
+      return jsonError(400, "enrollment: " + withinLimits.error());
+    agent.hostname = info.hostname;
+    agent.machineId = info.machineId;
+    agent.osId = info.os.id;
+    agent.osVersion = info.os.version;
+    agent.osName = info.os.prettyName;
+    agent.kernel = info.kernel;
+  }
+  if (auto refused = machineIdRefusal(agent.machineId, *usable)) return *refused;
+  // The collector decides the interval within its bounds; a number that does not fit 64 bits is refused, not wrapped.
+  const auto interval = body->find("interval_seconds");
+  constexpr auto kLargestInterval = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  if (interval != body->end() && (!interval->is_number_integer() || (interval->is_number_unsigned() &&
+                                                                     interval->get<std::uint64_t>() > kLargestInterval)))
+    return jsonError(400, "enrollment: interval_seconds must be a whole number of seconds");
+  agent.intervalSeconds = std::clamp<std::int64_t>(
+      interval == body->end() ? options_.defaultIntervalSeconds : interval->get<std::int64_t>(), 60, 7 * 86400);
   auto publicKey = pki::verifiedCsrPublicKey(csr);
   if (!publicKey) return jsonError(400, "enrollment: " + publicKey.error());
 
-  const auto now = clock_();
-  AgentRecord agent;
   agent.id = uuid4();
   pki::IssueOptions options;
   options.subject = {agent.id, pki::Role::Agent};
@@ -169,27 +247,14 @@ ApiResponse Api::enroll(const ApiRequest& request) {
   options.validDays = options_.agentCertificateDays;
   auto cert = pki::issueCertificate(publicKey->get(), options, ca_.certificate.get(), ca_.key.get());
   if (!cert) return jsonError(500, cert.error());
+  metrics_.certificateIssued();
 
-  const auto host = body->value("host", nlohmann::json::object());
-  if (host.is_object()) {
-    agent.hostname = text::truncate(host.value("hostname", std::string()), 253);
-    agent.machineId = text::truncate(host.value("machine_id", std::string()), 64);
-    if (const auto os = host.find("os"); os != host.end() && os->is_object()) {
-      agent.osId = os->value("id", std::string());
-      agent.osVersion = os->value("version", std::string());
-      agent.osName = os->value("pretty_name", std::string());
-    }
-    agent.kernel = host.value("kernel", std::string());
-  }
-  // An integer only: value<std::int64_t>() of a float such as 1e300 is undefined behaviour (float-cast-overflow).
-  const auto interval = body->value("interval_seconds", nlohmann::json(options_.defaultIntervalSeconds));
-  if (!interval.is_number_integer()) return jsonError(400, "enrollment: \"interval_seconds\" must be an integer");
-  agent.intervalSeconds = std::clamp<std::int64_t>(interval.get<std::int64_t>(), 60, 7 * 86400);
   agent.certSerial = pki::serialHex(cert->get());
   agent.certNotAfter = pki::notAfterUnix(cert->get());
   agent.enrolledAt = now;
-  // The certificate is only handed out if the token is redeemed and the agent recorded together.
-  if (auto redeemed = store_.enrollAgent(sha256Hex(token), now, agent); !redeemed) {
+  // The certificate is only handed out if the token is redeemed and the agent recorded together (the token may
+  // have been used up by another enrollment since it was checked above).
+  if (auto redeemed = store_.enrollAgent(tokenHash, now, agent); !redeemed) {
     metrics_.reportRejected("enrollment_token");
     return jsonError(403, redeemed.error());
   }
@@ -215,8 +280,9 @@ void Api::acceptReport(const ApiRequest& request, Respond respond) {
     return respond(jsonError(403, "agent is not enrolled or has been revoked"));
   }
   // The certificate says who is talking; the body may not speak for another agent or machine.
-  if ((!report.agentId.empty() && report.agentId != agent->id) ||
-      (!agent->machineId.empty() && report.host.machineId != agent->machineId)) {
+  // The machine id is the one fixed at enrollment, an empty one included: an agent enrolled without one cannot
+  // later claim another host's.
+  if ((!report.agentId.empty() && report.agentId != agent->id) || report.host.machineId != agent->machineId) {
     metrics_.reportRejected("other_host");
     return respond(jsonError(403, "report names a different host than the one this agent enrolled"));
   }
@@ -269,14 +335,16 @@ ApiResponse Api::createToken(const ApiRequest& request) {
   const auto ttl = body->value("ttl_seconds", std::int64_t{86400});
   const auto uses = body->value("uses", std::int64_t{1});
   if (ttl < 60 || ttl > kMaxTokenTtlSeconds) return jsonError(400, "ttl_seconds must be between 60 and 2592000");
-  if (uses < 1 || uses > 100000) return jsonError(400, "uses must be between 1 and 100000");
+  if (uses < 1 || uses > kMaxTokenUses) return jsonError(400, "uses must be between 1 and 100000");
   const auto now = clock_();
   const auto secret = randomBytes(24);
   const std::string token = "anx_" + toHex(secret.data(), secret.size());
-  TokenRecord record{uuid4(), body->value("label", std::string()), now, now + ttl, uses, std::nullopt};
+  TokenRecord record{uuid4(), body->value("label", std::string()), now, now + ttl, uses, std::nullopt,
+                     body->value("allow_no_machine_id", false), body->value("allow_duplicate_machine_id", false)};
   store_.addToken(record, sha256Hex(token));
   return jsonOk({{"id", record.id}, {"token", token}, {"expires_at", formatRfc3339(record.expiresAt)},
-                 {"uses", record.usesLeft}},
+                 {"uses", record.usesLeft}, {"allow_no_machine_id", record.allowNoMachineId},
+                 {"allow_duplicate_machine_id", record.allowDuplicateMachineId}},
                 201);
 }
 
@@ -305,6 +373,34 @@ ApiResponse Api::revokeAgent(const std::string& agentId) {
   ++ingestGeneration_;
   ++agentsGeneration_;
   return jsonOk({{"agent_id", agentId}, {"revoked", true}});
+}
+
+ApiResponse Api::agentEvents(const std::string& agentId) {
+  if (!store_.findAgent(agentId)) return jsonError(404, "no agent " + agentId);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& e : store_.agentEvents(agentId))
+    list.push_back({{"at", formatRfc3339(e.at)}, {"kind", e.kind}, {"claimed", e.claimed}, {"recorded", e.recorded},
+                    {"report_id", e.reportId}});
+  return jsonOk({{"agent_id", agentId}, {"events", list}});
+}
+
+ApiResponse Api::operatorList() {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& op : store_.listOperators())
+    list.push_back({{"name", op.name},
+                    {"role", op.role},
+                    {"serial", op.certSerial},
+                    {"created_at", formatRfc3339(op.createdAt)},
+                    {"revoked_at", op.revokedAt ? nlohmann::json(formatRfc3339(*op.revokedAt)) : nlohmann::json()}});
+  return jsonOk({{"operators", list}});
+}
+
+// By serial, or every valid certificate of the operator with that name; refused at once at the handshake.
+ApiResponse Api::revokeOperator(const std::string& serialOrName) {
+  const auto revoked = store_.revokeOperator(serialOrName, clock_());
+  if (revoked.empty()) return jsonError(404, "no valid operator certificate " + serialOrName);
+  for (const auto& serial : revoked) revocations_.add(serial);
+  return jsonOk({{"revoked", revoked}});
 }
 
 ApiResponse Api::metricsText() {

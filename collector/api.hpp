@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "collector/failure_throttle.hpp"
 #include "collector/ingest_queue.hpp"
 #include "collector/metrics.hpp"
 #include "collector/posture.hpp"
@@ -42,6 +43,7 @@ struct ApiRequest {
   std::string target;  // path and query as received
   std::string body;
   PeerIdentity peer;
+  std::string sourceAddress;  // the client's IP address; throttles failed enrollments
 };
 
 struct ApiResponse {
@@ -71,7 +73,12 @@ struct CertificateAuthority {
   std::string certificatePem;
 };
 
+// What an enrollment token may be given, by the API and the CLI alike.
+inline constexpr std::int64_t kMaxTokenTtlSeconds = 30LL * 86400;
+inline constexpr std::int64_t kMaxTokenUses = 100000;
+
 struct ApiOptions {
+  FailureThrottleOptions enrollmentThrottle;  // failed enrollments per source address
   int agentCertificateDays = 397;
   std::int64_t defaultIntervalSeconds = 900;
   std::int64_t retentionDays = 400;
@@ -102,9 +109,15 @@ class Api {
  private:
   struct Route;
   ApiResponse enroll(const ApiRequest& request);
+  ApiResponse enrollChecked(const ApiRequest& request, std::int64_t now);
+  // Why an enrollment claiming this machine id is refused, if it is (host identity, docs/security.md).
+  std::optional<ApiResponse> machineIdRefusal(const std::string& machineId, const TokenRecord& token);
+  ApiResponse agentEvents(const std::string& agentId);
   void acceptReport(const ApiRequest& request, Respond respond);
   ApiResponse createToken(const ApiRequest& request);
   ApiResponse revokeAgent(const std::string& agentId);
+  ApiResponse operatorList();
+  ApiResponse revokeOperator(const std::string& serialOrName);
   // `?at=RFC3339` on the posture, control and host views: absent → nullopt (now); bad or future → error.
   Result<std::optional<std::int64_t>> instantOf(const std::map<std::string, std::string>& query);
   ApiResponse postureView(const std::map<std::string, std::string>& query);
@@ -167,6 +180,7 @@ class Api {
   RebuildPace posturePace_;
   std::atomic<std::int64_t> lastPurge_{0};  // maintain() may also be called outside the server's timer
   std::atomic<std::int64_t> lastDailyPosture_{0};
+  FailureThrottle enrollmentFailures_;
   IsmsApi* isms_ = nullptr;
   ExportJobs* exports_ = nullptr;
   std::mutex agentsMutex_;

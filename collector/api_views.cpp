@@ -1,5 +1,6 @@
 // The read side of the API: posture details, hosts, findings and history as JSON.
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <unordered_map>
 
@@ -48,10 +49,15 @@ nlohmann::json agentJson(const AgentRecord& a, std::int64_t now) {
   return j;
 }
 
-int parseIntOr(const std::map<std::string, std::string>& query, const std::string& key, int fallback) {
+// A whole number in [min, max], or `fallback` when absent; anything else is refused rather than wrapped or clamped.
+Result<int> queryInt(const std::map<std::string, std::string>& query, const std::string& key, int fallback, int min,
+                     int max) {
   const auto it = query.find(key);
+  if (it == query.end()) return fallback;
   long long value = 0;
-  return (it != query.end() && text::parseInt(it->second, value)) ? static_cast<int>(value) : fallback;
+  if (!text::parseInt(it->second, value) || value < min || value > max)
+    return makeError(key + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  return static_cast<int>(value);
 }
 
 }  // namespace
@@ -113,8 +119,12 @@ ApiResponse Api::controlDetail(const std::string& controlId, const std::map<std:
 }
 
 ApiResponse Api::hostList(const std::map<std::string, std::string>& query) {
-  const int offset = std::max(0, parseIntOr(query, "offset", 0));
-  const int limit = std::clamp(parseIntOr(query, "limit", kDefaultPageSize), 1, kMaxPageSize);
+  const auto offsetValue = queryInt(query, "offset", 0, 0, std::numeric_limits<int>::max());
+  if (!offsetValue) return jsonError(400, offsetValue.error());
+  const auto limitValue = queryInt(query, "limit", kDefaultPageSize, 1, std::numeric_limits<int>::max());
+  if (!limitValue) return jsonError(400, limitValue.error());
+  const int offset = *offsetValue;
+  const int limit = std::min(*limitValue, kMaxPageSize);  // a page is at most kMaxPageSize hosts, as documented
   const std::string filter = text::toLower(query.count("filter") ? query.at("filter") : "");
   std::string sort = query.count("sort") ? query.at("sort") : "hostname";
   const bool descending = !sort.empty() && sort.front() == '-';

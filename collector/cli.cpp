@@ -34,9 +34,10 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
 
   init      --data DIR [--san DNS:name,IP:addr] [--force]   create CA, server and admin certificates, config, database
   serve     --data DIR [--listen ADDR:PORT] [--port-file F]  serve HTTPS (mutual TLS) until SIGTERM/SIGINT
-  token     create [--ttl 24h] [--uses N] [--label TEXT] [--format json] | list | revoke ID
-  agents    list | revoke ID
-  operators add NAME --role admin|viewer | list
+  token     create [--ttl 24h (≤ 30d)] [--uses N (≤ 100000)] [--label TEXT] [--format json]
+            [--allow-no-machine-id] [--allow-duplicate-machine-id] | list | revoke ID
+  agents    list | revoke ID | events ID                      events: hostnames an agent claimed but was not given
+  operators add NAME --role admin|viewer | list | revoke SERIAL|NAME   (re-adding NAME revokes its old certificate)
   posture   --data DIR [--at 2026-10-01T00:00:00Z]          print the fleet posture per theme (now, or as it was at a time)
   verify-log --data DIR [--json]                             check the evidence log's hash chain and signed heads
   export    --data DIR --out PACK [--from D] [--to D] [--at D] [--hosts PATTERNS] [--force]
@@ -48,7 +49,9 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
 
 using Args = CliArgs;
 
-Result<Args> parse(const std::vector<std::string>& raw) { return parseCliArgs(raw, {"--force", "--json"}); }
+Result<Args> parse(const std::vector<std::string>& raw) {
+  return parseCliArgs(raw, {"--force", "--json", "--allow-no-machine-id", "--allow-duplicate-machine-id"});
+}
 
 int fail(std::ostream& err, const std::string& message) {
   err << "annexa-collector: " << message << "\n";
@@ -125,13 +128,17 @@ int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::o
   auto store = openSqliteStore(dir.database());
   const auto now = unixNow();
   if (action == "create") {
+    // The same caps as POST /api/v1/tokens: a token is a credential anyone holding it can enroll with.
     auto ttl = parseDurationSeconds(args.optionOr("--ttl", "24h"));
     if (!ttl) return fail(err, "--ttl: " + ttl.error());
+    if (*ttl < 60 || *ttl > kMaxTokenTtlSeconds) return fail(err, "--ttl must be between 1m and 30d");
     long long uses = 1;
-    if (!text::parseInt(args.optionOr("--uses", "1"), uses) || uses < 1) return fail(err, "--uses must be a positive number");
+    if (!text::parseInt(args.optionOr("--uses", "1"), uses) || uses < 1 || uses > kMaxTokenUses)
+      return fail(err, "--uses must be a number from 1 to " + std::to_string(kMaxTokenUses));
     const auto secret = randomBytes(24);
     const std::string token = "anx_" + toHex(secret.data(), secret.size());
-    TokenRecord record{uuid4(), args.optionOr("--label", ""), now, now + *ttl, uses, std::nullopt};
+    TokenRecord record{uuid4(), args.optionOr("--label", ""), now, now + *ttl, uses, std::nullopt,
+                       args.hasFlag("--allow-no-machine-id"), args.hasFlag("--allow-duplicate-machine-id")};
     store->addToken(record, sha256Hex(token));
     if (args.optionOr("--format", "text") == "json") {
       out << nlohmann::json{{"id", record.id}, {"token", token}, {"expires_at", formatRfc3339(record.expiresAt)},
@@ -147,7 +154,7 @@ int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::o
     for (const auto& t : store->listTokens()) {
       const char* state = t.revokedAt ? "revoked" : t.expiresAt <= now ? "expired" : t.usesLeft <= 0 ? "used up" : "valid";
       out << t.id << "  " << std::left << std::setw(8) << state << "  uses left " << t.usesLeft << "  expires "
-          << formatRfc3339(t.expiresAt) << "  " << t.label << "\n";
+          << formatRfc3339(t.expiresAt) << "  " << text::printable(t.label) << "\n";
     }
     return kOk;
   }
@@ -166,9 +173,17 @@ int commandAgents(const DataDir& dir, const Args& args, std::ostream& out, std::
   if (action == "list") {
     for (const auto& a : store->listAgents()) {
       const char* state = a.revokedAt ? "revoked" : isStale(a, now) ? "stale" : "online";
-      out << a.id << "  " << std::left << std::setw(7) << state << "  " << std::setw(24) << a.hostname << "  "
+      out << text::printable(a.id) << "  " << std::left << std::setw(7) << state << "  " << std::setw(24)
+          << text::printable(a.hostname) << "  "
           << (a.lastSeen ? formatRfc3339(*a.lastSeen) : std::string("never reported")) << "\n";
     }
+    return kOk;
+  }
+  if (action == "events" && args.positional.size() > 2) {
+    if (!store->findAgent(args.positional[2])) return fail(err, "no agent " + text::printable(args.positional[2]));
+    for (const auto& e : store->agentEvents(args.positional[2]))
+      out << formatRfc3339(e.at) << "  " << e.kind << "  claimed \"" << text::printable(e.claimed) << "\", kept \""
+          << text::printable(e.recorded) << "\"  report " << text::printable(e.reportId) << "\n";
     return kOk;
   }
   if (action == "revoke" && args.positional.size() > 2) {
@@ -176,7 +191,7 @@ int commandAgents(const DataDir& dir, const Args& args, std::ostream& out, std::
     out << "revoked agent " << args.positional[2] << " (refused at its next TLS handshake)\n";
     return kOk;
   }
-  return fail(err, "usage: annexa-collector agents list|revoke ID --data DIR");
+  return fail(err, "usage: annexa-collector agents list | revoke ID | events ID --data DIR");
 }
 
 int commandOperators(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
@@ -192,10 +207,20 @@ int commandOperators(const DataDir& dir, const Args& args, std::ostream& out, st
   }
   if (action == "list") {
     for (const auto& op : store->listOperators())
-      out << op.name << "  " << op.role << (op.revokedAt ? "  revoked" : "") << "\n";
+      out << text::printable(op.name) << "  " << std::left << std::setw(6) << op.role << "  serial " << op.certSerial
+          << "  issued " << formatRfc3339(op.createdAt)
+          << (op.revokedAt ? "  revoked " + formatRfc3339(*op.revokedAt) : std::string("  valid")) << "\n";
     return kOk;
   }
-  return fail(err, "usage: annexa-collector operators add NAME --role admin|viewer --data DIR");
+  if (action == "revoke" && args.positional.size() > 2) {
+    const auto revoked = store->revokeOperator(args.positional[2], unixNow());
+    if (revoked.empty()) return fail(err, "no valid operator certificate " + text::printable(args.positional[2]));
+    for (const auto& serial : revoked)
+      out << "revoked operator certificate " << serial << " (refused at its next TLS handshake)\n";
+    return kOk;
+  }
+  return fail(err,
+              "usage: annexa-collector operators add NAME --role admin|viewer | list | revoke SERIAL|NAME --data DIR");
 }
 
 int commandPosture(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
@@ -252,7 +277,9 @@ int commandVerifyLog(const DataDir& dir, const Args& args, std::ostream& out, st
     out << ", " << result.unsignedEntries << " entries not yet signed, " << result.purgedBodies
         << " report bodies purged by retention\n";
     if (result.intact()) out << "INTACT\n";
-    else out << "BROKEN: " << describe(result.problems.front()) << " (" << result.problems.size() << " problems)\n";
+    else
+      out << "BROKEN: " << text::printable(describe(result.problems.front())) << " (" << result.problems.size()
+          << " problems)\n";
   }
   return result.intact() ? kOk : kFatal;
 }

@@ -45,6 +45,11 @@ std::string IngestQueue::failure() const {
   return failure_;
 }
 
+std::string IngestQueue::storageProblem() const {
+  std::lock_guard lock(mutex_);
+  return failure_.empty() ? lastWriteError_ : failure_;
+}
+
 void IngestQueue::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -84,10 +89,14 @@ void IngestQueue::run() {
     } else {
       try {
         for (const auto outcome : store_.ingestUnsynced(requests)) done.results.emplace_back(outcome);
+        std::lock_guard lock(mutex_);
+        lastWriteError_.clear();
       } catch (const std::exception& e) {
         // Usually rolled back; at worst committed but unanswered. Either way the agents keep their spooled copies
         // and send them again, and a stored one is then recognised as a duplicate.
         refuseAll(done, e.what());
+        std::lock_guard lock(mutex_);
+        lastWriteError_ = std::string("cannot store reports: ") + e.what();
       }
     }
     {

@@ -39,6 +39,9 @@ class IngestQueue {
   // reports a failed flush only once and may drop the pages it could not write, so nothing committed after that
   // can be promised to be on disk: the collector must be restarted, and SQLite then recovers what the disk holds.
   std::string failure() const;
+  // What keeps reports from being stored now, for /healthz: failure(), or else the error of the last batch written
+  // when it failed (a full disk), until a batch is written again. Empty while storage works.
+  std::string storageProblem() const;
   // Stores everything already submitted, then stops the writer thread.
   void stop();
 
@@ -66,6 +69,7 @@ class IngestQueue {
   std::deque<Item> items_;
   bool stopping_ = false;
   std::string failure_;  // guarded by mutex_
+  std::string lastWriteError_;  // guarded by mutex_; empty after a batch was written
   std::atomic<bool> failed_{false};
   std::atomic<std::size_t> pending_{0};
   std::mutex syncMutex_;

@@ -1,5 +1,7 @@
 #include "collector/isms_json.hpp"
 
+#include <limits>
+
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
@@ -21,13 +23,25 @@ Result<std::optional<std::string>> readString(const json& j, const char* key) {
   return std::optional<std::string>(it->get<std::string>());
 }
 
+// A whole number that fits an int; a larger one is refused, never wrapped (4294967297 is not 1).
 Result<std::optional<int>> readInt(const json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) return std::optional<int>();
-  if (it->is_number_integer()) return std::optional<int>(it->get<int>());
+  const auto refused = makeError(std::string(key) + " must be a whole number between " +
+                                 std::to_string(std::numeric_limits<int>::min()) + " and " +
+                                 std::to_string(std::numeric_limits<int>::max()));
   long long v = 0;
-  if (it->is_string() && text::parseInt(text::trim(it->get<std::string>()), v)) return std::optional<int>(static_cast<int>(v));
-  return makeError(std::string(key) + " must be a whole number");
+  if (it->is_number_unsigned()) {
+    if (it->get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<int>::max()))
+      return refused;
+    v = static_cast<long long>(it->get<unsigned long long>());
+  } else if (it->is_number_integer()) {
+    v = it->get<long long>();
+  } else if (!it->is_string() || !text::parseInt(text::trim(it->get<std::string>()), v)) {
+    return makeError(std::string(key) + " must be a whole number");
+  }
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) return refused;
+  return std::optional<int>(static_cast<int>(v));
 }
 
 Result<std::optional<bool>> readBool(const json& j, const char* key) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 #include <optional>
+#include <tuple>
 #include <vector>
 
 #include <simdjson.h>
@@ -174,11 +175,64 @@ Result<ReceivedReport> readWithNlohmann(std::string_view body, int maxDepth) {
   return ReceivedReport{std::move(*report), sha256Hex(canonical), canonical == body};
 }
 
+VoidResult checkLength(std::string_view what, std::string_view value, std::size_t limit) {
+  if (value.size() <= limit) return success();
+  return makeError(std::string(what) + " is longer than " + std::to_string(limit) + " bytes (" +
+                   std::to_string(value.size()) + ")");
+}
+
+VoidResult checkResultLimits(const CheckResult& r) {
+  const std::string where = "result " + r.check + ": ";
+  for (const auto& [what, value, limit] :
+       {std::tuple{"title", &r.title, FieldLimits::kTitle}, std::tuple{"message", &r.message, FieldLimits::kMessage},
+        std::tuple{"remediation", &r.remediation, FieldLimits::kMessage}})
+    if (auto ok = checkLength(where + what, *value, limit); !ok) return ok;
+  if (r.controls.size() > FieldLimits::kControls || r.evidence.size() > FieldLimits::kEvidenceItems)
+    return makeError(where + "more than " + std::to_string(FieldLimits::kControls) + " controls or " +
+                     std::to_string(FieldLimits::kEvidenceItems) + " evidence items");
+  for (const auto& control : r.controls)
+    if (auto ok = checkLength(where + "a control", control, FieldLimits::kControlId); !ok) return ok;
+  for (const auto& e : r.evidence)
+    for (const auto* value : {&e.source, &e.observed, &e.expected})
+      if (auto ok = checkLength(where + "evidence", *value, FieldLimits::kEvidenceField); !ok) return ok;
+  return success();
+}
+
 }  // namespace
 
+VoidResult checkHostLimits(const HostInfo& host) {
+  for (const auto& [what, value, limit] :
+       {std::tuple{"host.hostname", &host.hostname, FieldLimits::kHostname},
+        std::tuple{"host.machine_id", &host.machineId, FieldLimits::kMachineId},
+        std::tuple{"host.os.id", &host.os.id, FieldLimits::kOsField},
+        std::tuple{"host.os.version", &host.os.version, FieldLimits::kOsField},
+        std::tuple{"host.os.pretty_name", &host.os.prettyName, FieldLimits::kOsField},
+        std::tuple{"host.kernel", &host.kernel, FieldLimits::kKernel}})
+    if (auto ok = checkLength(what, *value, limit); !ok) return ok;
+  return success();
+}
+
+VoidResult checkReportLimits(const Report& report) {
+  if (auto ok = checkHostLimits(report.host); !ok) return ok;
+  for (const auto& [what, value] : {std::pair{"agent.id", &report.agentId},
+                                    std::pair{"agent.version", &report.agentVersion},
+                                    std::pair{"started_at", &report.startedAt}})
+    if (auto ok = checkLength(what, *value, FieldLimits::kAgentField); !ok) return ok;
+  if (report.results.size() > FieldLimits::kResults)
+    return makeError("more than " + std::to_string(FieldLimits::kResults) + " results");
+  for (const auto& r : report.results)
+    if (auto ok = checkResultLimits(r); !ok) return ok;
+  return success();
+}
+
 Result<ReceivedReport> readReceivedReport(std::string_view body, int maxDepth) {
-  if (auto fast = readWithSimdjson(body, maxDepth)) return std::move(*fast);
-  return readWithNlohmann(body, maxDepth);
+  auto received = [&]() -> Result<ReceivedReport> {
+    if (auto fast = readWithSimdjson(body, maxDepth)) return std::move(*fast);
+    return readWithNlohmann(body, maxDepth);
+  }();
+  if (received)
+    if (auto withinLimits = checkReportLimits(received->report); !withinLimits) return makeError(withinLimits.error());
+  return received;
 }
 
 }  // namespace annexa::collector

@@ -161,6 +161,37 @@ CREATE TABLE body_dictionaries (
 ALTER TABLE agents ADD COLUMN last_full_report_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE agents ADD COLUMN last_full_report_at INTEGER;
 )sql",
+    // 6: security hardening (docs/security.md). Operators are certificates: one row per serial, so re-issuing keeps
+    // the old serial (revoked) and the handshake goes on refusing it. Host identity: tokens may let an enrollment
+    // through without a machine id or with one already enrolled (an admin's decision), and what an agent claims
+    // that differs from its enrollment is recorded as an event instead of being applied silently.
+    R"sql(
+CREATE TABLE operators_v6 (
+  cert_serial TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+) WITHOUT ROWID;
+INSERT INTO operators_v6 (cert_serial, name, role, created_at, revoked_at)
+  SELECT cert_serial, name, role, created_at, revoked_at FROM operators;
+DROP TABLE operators;
+ALTER TABLE operators_v6 RENAME TO operators;
+CREATE INDEX operators_name ON operators (name, created_at);
+CREATE INDEX agents_machine_id ON agents (machine_id);
+ALTER TABLE tokens ADD COLUMN allow_no_machine_id INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN allow_duplicate_machine_id INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE agent_events (
+  id INTEGER PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  claimed TEXT NOT NULL,
+  recorded TEXT NOT NULL,
+  report_id TEXT NOT NULL
+);
+CREATE INDEX agent_events_agent ON agent_events (agent_id, kind, claimed);
+)sql",
 };
 static_assert(std::size(kMigrations) == kStoreSchemaVersion);
 

@@ -5,7 +5,7 @@
 
 namespace annexa::collector {
 
-inline constexpr int kStoreSchemaVersion = 5;
+inline constexpr int kStoreSchemaVersion = 6;
 
 // Migrates step by step up to `targetVersion` (tests stop early to build an old database the real way).
 void migrateStore(Database& db, int targetVersion = kStoreSchemaVersion);

@@ -27,6 +27,14 @@ using rows::readAgent;
 using rows::readResults;
 using rows::readStatusRow;
 
+constexpr const char* kTokenColumns =
+    "id, label, created_at, expires_at, uses_left, revoked_at, allow_no_machine_id, allow_duplicate_machine_id";
+
+TokenRecord readToken(const Statement& q) {
+  return {q.columnText(0), q.columnText(1), q.columnInt(2), q.columnInt(3), q.columnInt(4), optionalInt(q, 5),
+          q.columnInt(6) != 0, q.columnInt(7) != 0};
+}
+
 // A body dictionary's samples are looked for among this many times as many of the latest bodies.
 constexpr std::int64_t kBodiesReadPerSample = 8;
 
@@ -61,9 +69,10 @@ class SqliteStore final : public Store {
 
   void addToken(const TokenRecord& t, const std::string& tokenHash) override {
     std::lock_guard lock(writerMutex_);
-    writer_->prepare("INSERT INTO tokens (id, hash, label, created_at, expires_at, uses_left) VALUES (?,?,?,?,?,?)")
+    writer_->prepare("INSERT INTO tokens (id, hash, label, created_at, expires_at, uses_left, allow_no_machine_id, "
+                     "allow_duplicate_machine_id) VALUES (?,?,?,?,?,?,?,?)")
         .bind(1, t.id).bind(2, tokenHash).bind(3, t.label).bind(4, t.createdAt).bind(5, t.expiresAt)
-        .bind(6, t.usesLeft).run();
+        .bind(6, t.usesLeft).bind(7, t.allowNoMachineId ? 1 : 0).bind(8, t.allowDuplicateMachineId ? 1 : 0).run();
   }
 
   Result<TokenRecord> redeemToken(const std::string& tokenHash, std::int64_t now) override {
@@ -85,13 +94,16 @@ class SqliteStore final : public Store {
     return token;
   }
 
+  Result<TokenRecord> checkToken(const std::string& tokenHash, std::int64_t now) override {
+    auto reader = acquireReader();
+    return readUsableToken(*reader, tokenHash, now);
+  }
+
   std::vector<TokenRecord> listTokens() override {
     auto reader = acquireReader();
-    auto q = reader->prepare(
-        "SELECT id, label, created_at, expires_at, uses_left, revoked_at FROM tokens ORDER BY created_at");
+    auto q = reader->prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens ORDER BY created_at");
     std::vector<TokenRecord> out;
-    while (q.step())
-      out.push_back({q.columnText(0), q.columnText(1), q.columnInt(2), q.columnInt(3), q.columnInt(4), optionalInt(q, 5)});
+    while (q.step()) out.push_back(readToken(q));
     return out;
   }
 
@@ -130,25 +142,62 @@ class SqliteStore final : public Store {
     return writer_->changes() > 0;
   }
 
+  std::optional<AgentRecord> activeAgentWithMachineId(const std::string& machineId) override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(std::string("SELECT ") + kAgentColumns +
+                             " FROM agents WHERE machine_id = ? AND revoked_at IS NULL ORDER BY enrolled_at LIMIT 1");
+    q.bind(1, machineId);
+    if (!q.step()) return std::nullopt;
+    auto agent = readAgent(q);
+    q.reset();
+    return agent;
+  }
+
+  std::vector<AgentEvent> agentEvents(const std::string& agentId) override {
+    auto reader = acquireReader();
+    auto q = reader->prepare(
+        "SELECT agent_id, at, kind, claimed, recorded, report_id FROM agent_events WHERE agent_id = ? ORDER BY id");
+    q.bind(1, agentId);
+    std::vector<AgentEvent> out;
+    while (q.step())
+      out.push_back(
+          {q.columnText(0), q.columnInt(1), q.columnText(2), q.columnText(3), q.columnText(4), q.columnText(5)});
+    return out;
+  }
+
   void addOperator(const OperatorRecord& op) override {
     std::lock_guard lock(writerMutex_);
-    // Re-issuing an operator's certificate revokes the previous one.
+    // Re-issuing an operator's certificate revokes the previous one; its row (and serial) stays, revoked.
     Transaction tx(*writer_);
     writer_->prepare("UPDATE operators SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
         .bind(1, op.createdAt).bind(2, op.name).run();
-    writer_->prepare("INSERT INTO operators (name, role, cert_serial, created_at) VALUES (?,?,?,?) "
-                     "ON CONFLICT (name) DO UPDATE SET role = excluded.role, cert_serial = excluded.cert_serial, "
-                     "created_at = excluded.created_at, revoked_at = NULL")
-        .bind(1, op.name).bind(2, op.role).bind(3, op.certSerial).bind(4, op.createdAt).run();
+    writer_->prepare("INSERT INTO operators (cert_serial, name, role, created_at, revoked_at) VALUES (?,?,?,?,?)")
+        .bind(1, op.certSerial).bind(2, op.name).bind(3, op.role).bind(4, op.createdAt).bind(5, op.revokedAt).run();
     tx.commit();
   }
 
   std::vector<OperatorRecord> listOperators() override {
     auto reader = acquireReader();
-    auto q = reader->prepare("SELECT name, role, cert_serial, created_at, revoked_at FROM operators ORDER BY name");
+    auto q = reader->prepare(
+        "SELECT name, role, cert_serial, created_at, revoked_at FROM operators ORDER BY name, created_at, cert_serial");
     std::vector<OperatorRecord> out;
     while (q.step()) out.push_back({q.columnText(0), q.columnText(1), q.columnText(2), q.columnInt(3), optionalInt(q, 4)});
     return out;
+  }
+
+  std::vector<std::string> revokeOperator(const std::string& serialOrName, std::int64_t now) override {
+    std::lock_guard lock(writerMutex_);
+    Transaction tx(*writer_);
+    std::vector<std::string> revoked;
+    auto q = writer_->prepare(
+        "SELECT cert_serial FROM operators WHERE (cert_serial = ? OR name = ?) AND revoked_at IS NULL");
+    q.bind(1, serialOrName).bind(2, serialOrName);
+    while (q.step()) revoked.push_back(q.columnText(0));
+    q.reset();
+    for (const auto& serial : revoked)
+      writer_->prepare("UPDATE operators SET revoked_at = ? WHERE cert_serial = ?").bind(1, now).bind(2, serial).run();
+    tx.commit();
+    return revoked;
   }
 
   std::set<std::string> revokedSerials() override {
@@ -444,16 +493,22 @@ class SqliteStore final : public Store {
   }
 
   // Caller holds writerMutex_ inside a transaction.
-  Result<TokenRecord> useToken(const std::string& tokenHash, std::int64_t now) {
-    auto q = writer_->prepare(
-        "SELECT id, label, created_at, expires_at, uses_left, revoked_at FROM tokens WHERE hash = ?");
+  static Result<TokenRecord> readUsableToken(Database& db, const std::string& tokenHash, std::int64_t now) {
+    auto q = db.prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE hash = ?");
     q.bind(1, tokenHash);
     if (!q.step()) return makeError("unknown enrollment token");
-    TokenRecord t{q.columnText(0), q.columnText(1), q.columnInt(2), q.columnInt(3), q.columnInt(4), optionalInt(q, 5)};
+    TokenRecord t = readToken(q);
     q.reset();
     if (t.revokedAt) return makeError("enrollment token has been revoked");
     if (t.expiresAt <= now) return makeError("enrollment token has expired");
     if (t.usesLeft <= 0) return makeError("enrollment token has been used up");
+    return t;
+  }
+
+  Result<TokenRecord> useToken(const std::string& tokenHash, std::int64_t now) {
+    auto usable = readUsableToken(*writer_, tokenHash, now);
+    if (!usable) return usable;
+    TokenRecord t = std::move(*usable);
     writer_->prepare("UPDATE tokens SET uses_left = uses_left - 1 WHERE id = ?").bind(1, t.id).run();
     --t.usesLeft;
     return t;
@@ -504,6 +559,24 @@ class SqliteStore final : public Store {
     if (flushFailed_) throw SqliteError("a flush of the write-ahead log failed earlier; restart the collector");
   }
 
+  // Caller holds writerMutex_, inside the batch's transaction. Each claimed name once, and at most
+  // kMaxEventsPerAgent per agent.
+  void recordHostnameClaim(std::string_view agentId, std::string_view claimed, std::string_view recorded,
+                           std::string_view reportId, std::int64_t at) {
+    auto known = writer_->prepare(
+        "SELECT count(*), coalesce(sum(kind = 'hostname_changed' AND claimed = ?), 0) FROM agent_events "
+        "WHERE agent_id = ?");
+    known.bindView(1, claimed).bindView(2, agentId);
+    known.step();
+    const bool full = known.columnInt(0) >= kMaxEventsPerAgent;
+    const bool seen = known.columnInt(1) > 0;
+    known.reset();
+    if (full || seen) return;
+    writer_->prepare("INSERT INTO agent_events (agent_id, at, kind, claimed, recorded, report_id) "
+                     "VALUES (?, ?, 'hostname_changed', ?, ?, ?)")
+        .bindView(1, agentId).bind(2, at).bindView(3, claimed).bindView(4, recorded).bindView(5, reportId).run();
+  }
+
   // Caller holds writerMutex_.
   std::vector<IngestOutcome> ingestBatch(const std::vector<IngestRequest>& batch) {
     std::vector<IngestOutcome> outcomes;
@@ -525,15 +598,17 @@ class SqliteStore final : public Store {
     const PreparedReport& prepared = request.prepared ? *request.prepared : preparedHere.emplace(prepareReport(report, request.rawBody));
 
     auto agentQuery = writer_->prepare(
-        "SELECT last_seen, last_results_digest, last_full_report_id, last_full_report_at FROM agents WHERE id = ?");
+        "SELECT last_seen, last_results_digest, last_full_report_id, last_full_report_at, hostname FROM agents "
+        "WHERE id = ?");
     agentQuery.bindView(1, request.agentId);
     std::optional<std::int64_t> lastSeen, lastFullAt;
-    std::string lastDigest, lastFullId;
+    std::string lastDigest, lastFullId, hostname;
     if (agentQuery.step()) {
       lastSeen = optionalInt(agentQuery, 0);
       lastDigest = agentQuery.columnText(1);
       lastFullId = agentQuery.columnText(2);
       lastFullAt = optionalInt(agentQuery, 3);
+      hostname = agentQuery.columnText(4);
     }
     agentQuery.reset();
     if (const auto& since = report.unchangedSince) {
@@ -557,12 +632,16 @@ class SqliteStore final : public Store {
     const auto& digests = prepared.digests;
     const std::string& reportDigest = prepared.resultsDigest;
 
+    // The hostname is the one enrolled: a different claim is recorded for an admin, not applied (docs/security.md).
+    if (!hostname.empty() && report.host.hostname != hostname)
+      recordHostnameClaim(request.agentId, report.host.hostname, hostname, report.reportId, request.receivedAt);
+    else hostname = report.host.hostname;
     // A full report becomes the one that later short reports of the same results name; a short one leaves it.
     auto update = writer_->prepare(
         "UPDATE agents SET last_seen = ?, hostname = ?, os_id = ?, os_version = ?, os_name = ?, kernel = ?, "
         "agent_version = ?, last_results_digest = ?, last_full_report_id = coalesce(?, last_full_report_id), "
         "last_full_report_at = coalesce(?, last_full_report_at) WHERE id = ?");
-    update.bind(1, observedAt).bindView(2, report.host.hostname).bindView(3, report.host.os.id).bindView(4, report.host.os.version)
+    update.bind(1, observedAt).bindView(2, hostname).bindView(3, report.host.os.id).bindView(4, report.host.os.version)
         .bindView(5, report.host.os.prettyName).bindView(6, report.host.kernel).bindView(7, report.agentVersion)
         .bindView(8, reportDigest).bindView(11, request.agentId);
     if (report.unchangedSince) update.bindNull(9).bindNull(10);

@@ -18,6 +18,9 @@ namespace annexa::collector {
 
 class BodyDictionary;  // collector/body_codec.hpp
 
+// Identity events kept per agent: a misbehaving agent claiming ever new hostnames cannot grow the table further.
+inline constexpr int kMaxEventsPerAgent = 100;
+
 struct AgentRecord {
   std::string id;  // UUID, the CN of its client certificate
   std::string hostname;
@@ -43,6 +46,19 @@ struct TokenRecord {
   std::int64_t expiresAt = 0;
   std::int64_t usesLeft = 0;
   std::optional<std::int64_t> revokedAt;
+  // Host identity (docs/security.md): an admin's explicit exceptions to "a machine id is required and unique".
+  bool allowNoMachineId = false;
+  bool allowDuplicateMachineId = false;
+};
+
+// Something an agent claimed that differs from what it enrolled with: recorded for an admin, not applied.
+struct AgentEvent {
+  std::string agentId;
+  std::int64_t at = 0;
+  std::string kind;      // "hostname_changed"
+  std::string claimed;   // what the report said
+  std::string recorded;  // what the collector keeps
+  std::string reportId;
 };
 
 struct OperatorRecord {
@@ -192,6 +208,9 @@ class Store : public IngestSink {
   virtual void addToken(const TokenRecord& token, const std::string& tokenHash) = 0;
   // Uses one use of a valid token; the error says why it was refused (unknown, expired, used up, revoked).
   virtual Result<TokenRecord> redeemToken(const std::string& tokenHash, std::int64_t now) = 0;
+  // Whether the token could be redeemed now (the same refusals as redeemToken), without using it: enrollment asks
+  // before it spends a signature on an anonymous request.
+  virtual Result<TokenRecord> checkToken(const std::string& tokenHash, std::int64_t now) = 0;
   // Redeems the token and records the agent in one transaction: a used token always has its agent.
   virtual Result<TokenRecord> enrollAgent(const std::string& tokenHash, std::int64_t now, AgentRecord agent) = 0;
   virtual std::vector<TokenRecord> listTokens() = 0;
@@ -201,9 +220,17 @@ class Store : public IngestSink {
   virtual std::optional<AgentRecord> findAgent(const std::string& id) = 0;
   virtual std::vector<AgentRecord> listAgents() = 0;
   virtual bool revokeAgent(const std::string& id, std::int64_t now) = 0;
+  // The enrolled, unrevoked agent with this machine id, if any (a second enrollment of the machine is refused).
+  virtual std::optional<AgentRecord> activeAgentWithMachineId(const std::string& machineId) = 0;
+  // The agent's identity events, oldest first (at most kMaxEventsPerAgent are kept per agent).
+  virtual std::vector<AgentEvent> agentEvents(const std::string& agentId) = 0;
 
+  // Records an operator certificate; the operator's earlier certificates (same name) are revoked.
   virtual void addOperator(const OperatorRecord& op) = 0;
+  // Every operator certificate ever issued, revoked ones included (by name, then issue time).
   virtual std::vector<OperatorRecord> listOperators() = 0;
+  // Revokes the certificate with this serial, or every valid one of the operator with this name; returns the serials.
+  virtual std::vector<std::string> revokeOperator(const std::string& serialOrName, std::int64_t now) = 0;
   // Serial numbers of every revoked agent and operator certificate.
   virtual std::set<std::string> revokedSerials() = 0;
 

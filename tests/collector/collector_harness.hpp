@@ -14,7 +14,9 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -157,7 +159,16 @@ class InProcessCollector {
 
   ClientTls anonymous() const { return {ca_.certificatePem, "", "", ""}; }
 
+  // The operator's certificate, issued once per name and role: issuing again revokes the one issued before.
   ClientTls operatorTls(const std::string& name, pki::Role role) {
+    std::lock_guard lock(operatorsMutex_);
+    if (const auto it = operators_.find(name); it != operators_.end() && it->second.first == role) return it->second.second;
+    auto tls = issueOperator(name, role);
+    operators_[name] = {role, tls};
+    return tls;
+  }
+  // A new certificate for the operator, every time (the previous one is revoked).
+  ClientTls issueOperator(const std::string& name, pki::Role role) {
     auto cert = collector::addOperator(data_, *store_, name, role);
     if (!cert) throw std::runtime_error(cert.error());
     return {ca_.certificatePem, "", readFileOrEmpty(*cert), readFileOrEmpty(data_.operatorKey(name))};
@@ -210,6 +221,8 @@ class InProcessCollector {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopped_{false};
   std::thread thread_;
+  std::mutex operatorsMutex_;
+  std::map<std::string, std::pair<pki::Role, ClientTls>> operators_;
 };
 
 // A blocking OpenSSL client for the cases HttpsClient does not cover. Every read and write has a 5 s timeout.

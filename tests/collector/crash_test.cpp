@@ -130,7 +130,9 @@ TEST_F(CollectorCrashTest, ReportsSurviveSigkillAndAreStoredExactlyOnce) {
   constexpr int kReportsEach = 30;
   collectorOnce({"init"});
   const auto token = nlohmann::json::parse(
-      collectorOnce({"token", "create", "--uses", std::to_string(kAgents), "--format", "json"})).at("token");
+      // Every agent runs on this one machine: the token lets them share its machine id (docs/security.md).
+      collectorOnce({"token", "create", "--uses", std::to_string(kAgents), "--allow-duplicate-machine-id", "--format",
+                     "json"})).at("token");
   auto collector = serve();
   ASSERT_TRUE(collector->running());
   const auto fingerprint = pki::fingerprint(pki::loadCertificate(collector::DataDir{data_}.caCertificate())->get());

@@ -21,7 +21,8 @@ class IsmsApiTest : public ::testing::Test {
   }
 
   ApiResponse call(const std::string& method, const std::string& target, pki::Role role, const std::string& body = "") {
-    ApiRequest request{method, target, body, {true, role == pki::Role::Admin ? "alice" : "victor", role, "01"}};
+    ApiRequest request{method, target, body, {true, role == pki::Role::Admin ? "alice" : "victor", role, "01"},
+                       "127.0.0.1"};
     ApiResponse out;
     api_.handle(request, [&](ApiResponse r) { out = std::move(r); });
     return out;

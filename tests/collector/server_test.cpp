@@ -34,7 +34,8 @@ class ServerTest : public ::testing::Test {
   }
   HttpResponse enrollWith(const std::string& token) {
     auto key = pki::generateKey().value();
-    const nlohmann::json body = {{"token", token}, {"csr", pki::createCsrPem(key.get(), "x").value()}};
+    const nlohmann::json body = {{"token", token}, {"csr", pki::createCsrPem(key.get(), "x").value()},
+                                 {"host", {{"hostname", "h"}, {"machine_id", uuid4()}}}};
     return post(collector_.anonymous(), "/api/v1/enroll", body.dump());
   }
   bool healthy() {

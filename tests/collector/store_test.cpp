@@ -202,11 +202,26 @@ TEST_F(StoreTest, RevokedAgentsAndOperatorsListTheirSerials) {
   EXPECT_FALSE(store_->revokeAgent("agent-1", 2001));
   store_->addOperator({"alice", "admin", "op1", 100, std::nullopt});
   store_->addOperator({"alice", "viewer", "op2", 200, std::nullopt});  // re-issue revokes op1
-  EXPECT_EQ(store_->revokedSerials(), (std::set<std::string>{"abc1"}));
+  // The old certificate stays known, revoked: a downgraded admin cannot go on using it.
+  EXPECT_EQ(store_->revokedSerials(), (std::set<std::string>{"abc1", "op1"}));
   const auto ops = store_->listOperators();
-  ASSERT_EQ(ops.size(), 1u);
-  EXPECT_EQ(ops[0].role, "viewer");
-  EXPECT_EQ(ops[0].certSerial, "op2");
+  ASSERT_EQ(ops.size(), 2u);
+  EXPECT_EQ(ops[0].certSerial, "op1");
+  EXPECT_EQ(ops[0].role, "admin");
+  EXPECT_EQ(ops[0].revokedAt, std::optional<std::int64_t>(200));
+  EXPECT_EQ(ops[1].certSerial, "op2");
+  EXPECT_EQ(ops[1].role, "viewer");
+  EXPECT_FALSE(ops[1].revokedAt.has_value());
+}
+
+TEST_F(StoreTest, OperatorsAreRevokedBySerialOrByName) {
+  store_->addOperator({"alice", "admin", "op1", 100, std::nullopt});
+  store_->addOperator({"bob", "viewer", "op2", 100, std::nullopt});
+  EXPECT_EQ(store_->revokeOperator("op1", 300), std::vector<std::string>{"op1"});
+  EXPECT_TRUE(store_->revokeOperator("op1", 301).empty());  // already revoked
+  EXPECT_EQ(store_->revokeOperator("bob", 302), std::vector<std::string>{"op2"});
+  EXPECT_TRUE(store_->revokeOperator("nobody", 303).empty());
+  EXPECT_EQ(store_->revokedSerials(), (std::set<std::string>{"op1", "op2"}));
 }
 
 TEST_F(StoreTest, SurvivesReopenAndPurgesOldBodies) {
