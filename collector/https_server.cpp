@@ -54,16 +54,6 @@ int verifyPeer(int preverifyOk, X509_STORE_CTX* store) {
   return 1;
 }
 
-// "/api/v1/hosts/<id>" → "/api/v1/hosts/{id}": metric labels must not grow with the fleet.
-std::string routeLabel(std::string_view target) {
-  target = target.substr(0, target.find('?'));
-  for (const std::string_view prefix : {"/api/v1/hosts/", "/api/v1/controls/", "/api/v1/agents/"})
-    if (target.substr(0, prefix.size()) == prefix && target.size() > prefix.size())
-      return std::string(prefix) + "{id}";
-  if (target == "/healthz" || target == "/metrics" || target.substr(0, 8) == "/api/v1/") return std::string(target);
-  return "other";
-}
-
 }  // namespace
 
 class HttpsServer::Impl {
@@ -303,7 +293,7 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
     auto message = parser_->release();
     keepAlive_ = message.keep_alive();
     ApiRequest request{std::string(message.method_string()), std::string(message.target()), std::move(message.body()),
-                       peer_};
+                       peer_, sourceAddress()};
     route_ = routeLabel(request.target);
     auto self = shared_from_this();
     server_.api().handle(request, [self](ApiResponse response) {
@@ -311,6 +301,12 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->send(std::move(response), self->keepAlive_); });
     });
+  }
+
+  std::string sourceAddress() {
+    boost::system::error_code ec;
+    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    return ec ? std::string() : remote.address().to_string();
   }
 
   void send(ApiResponse answer, bool keepAlive) {

@@ -4,6 +4,40 @@
 
 namespace annexa::collector {
 
+std::string escapeLabelValue(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+std::string routeLabel(std::string_view target) {
+  // Every first path segment below /api/v1/ that a route of the API (or of its ISMS and export parts) starts with.
+  static constexpr std::string_view kResources[] = {
+      "enroll", "reports",    "posture", "controls",        "hosts",     "findings", "history",  "tokens",
+      "agents", "operators",  "exports", "soa",             "exceptions", "risks",   "readiness", "isms",
+      "calendar", "nonconformities", "management-review"};
+  constexpr std::string_view kApi = "/api/v1/";
+  target = target.substr(0, target.find('?'));
+  if (target == "/healthz" || target == "/metrics") return std::string(target);
+  if (target.substr(0, kApi.size()) != kApi) return "other";
+  const auto rest = target.substr(kApi.size());
+  const auto slash = rest.find('/');
+  const auto resource = rest.substr(0, slash);
+  for (const auto known : kResources) {
+    if (resource != known) continue;
+    // Anything below a resource (an id, an action) is one label: ids come from clients and grow with the fleet.
+    const bool deeper = slash != std::string_view::npos && slash + 1 < rest.size();
+    return std::string(kApi) + std::string(known) + (deeper ? "/{id}" : "");
+  }
+  return "other";
+}
+
 void Metrics::reportRejected(const std::string& reason) {
   std::lock_guard lock(mutex_);
   ++rejected_[reason];
@@ -34,13 +68,16 @@ std::string Metrics::render(const Gauges& gauges) const {
       << "# TYPE annexa_reports_rejected_total counter\n";
   std::lock_guard lock(mutex_);
   for (const auto& [reason, count] : rejected_)
-    out << "annexa_reports_rejected_total{reason=\"" << reason << "\"} " << count << "\n";
+    out << "annexa_reports_rejected_total{reason=\"" << escapeLabelValue(reason) << "\"} " << count << "\n";
   out << "# HELP annexa_tls_handshake_failures_total TLS handshakes that failed (bad or revoked certificate, timeout).\n"
       << "# TYPE annexa_tls_handshake_failures_total counter\nannexa_tls_handshake_failures_total " << handshakeFailures_
+      << "\n# HELP annexa_certificates_issued_total Agent certificates signed at enrollment.\n"
+      << "# TYPE annexa_certificates_issued_total counter\nannexa_certificates_issued_total " << certificatesIssued_
       << "\n# HELP annexa_http_requests_total Requests served, by route and status.\n"
       << "# TYPE annexa_http_requests_total counter\n";
   for (const auto& [key, count] : requests_)
-    out << "annexa_http_requests_total{route=\"" << key.first << "\",status=\"" << key.second << "\"} " << count << "\n";
+    out << "annexa_http_requests_total{route=\"" << escapeLabelValue(key.first) << "\",status=\"" << key.second
+        << "\"} " << count << "\n";
   out << "# HELP annexa_http_request_duration_seconds Request latency.\n"
       << "# TYPE annexa_http_request_duration_seconds histogram\n";
   std::uint64_t cumulative = 0;

@@ -7,8 +7,16 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace annexa::collector {
+
+// A label value as the Prometheus text format writes it: backslash, double quote and line feed escaped.
+std::string escapeLabelValue(std::string_view value);
+
+// The route label of a request target: one of a fixed set of the API's routes ("/api/v1/hosts/{id}"), or
+// "other". Never the raw target: labels live as long as the process, so they must not grow with what clients send.
+std::string routeLabel(std::string_view target);
 
 class Metrics {
  public:
@@ -19,6 +27,8 @@ class Metrics {
   void reportRejected(const std::string& reason);
   void requestServed(const std::string& route, int status, double seconds);
   void handshakeFailed() { ++handshakeFailures_; }
+  // Agent certificates signed at enrollment (only for requests whose token was valid).
+  void certificateIssued() { ++certificatesIssued_; }
   // Reports an agent's full spool had to drop, as announced by the agent in a stored report.
   void agentReportsDropped(std::uint64_t n) { agentReportsDropped_ += n; }
 
@@ -33,6 +43,7 @@ class Metrics {
 
   std::uint64_t accepted() const { return reportsAccepted_; }
   std::uint64_t handshakeFailures() const { return handshakeFailures_; }
+  std::uint64_t certificatesIssued() const { return certificatesIssued_; }
 
  private:
   static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -41,6 +52,7 @@ class Metrics {
   std::atomic<std::uint64_t> reportsDuplicate_{0};
   std::atomic<std::uint64_t> reportsUnchanged_{0};
   std::atomic<std::uint64_t> handshakeFailures_{0};
+  std::atomic<std::uint64_t> certificatesIssued_{0};
   std::atomic<std::uint64_t> agentReportsDropped_{0};
   mutable std::mutex mutex_;
   std::map<std::string, std::uint64_t> rejected_;
