@@ -23,7 +23,7 @@ TEST(Csv, RoundTripsAwkwardFields) {
 // OWASP CSV injection: a cell a spreadsheet would run as a formula is written as text (a leading apostrophe).
 TEST(Csv, CellsThatASpreadsheetWouldRunAsFormulasAreWrittenAsText) {
   EXPECT_EQ(formatRow({"=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"}),
-            "'=HYPERLINK(\"http://x\"),'+1,'-2+3,'@SUM(A1),'\tcmd,\"'\rcmd\"\r\n");
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'+1,'-2+3,'@SUM(A1),'\tcmd,\"'\rcmd\"\r\n");
   // Inside a cell, or an apostrophe of the writer's own: unambiguous, so the reader can take exactly one off.
   EXPECT_EQ(formatRow({"a=b", "'=x", "'plain", "", "'"}), "a=b,''=x,'plain,,'\r\n");
 }

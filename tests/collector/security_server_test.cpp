@@ -48,7 +48,8 @@ TEST(OperatorRevocation, AdminsListAndRevokeOperatorsOverTheApi) {
   const auto listed = collector.client(admin)->request("GET", "/api/v1/operators");
   ASSERT_EQ(statusOf(listed), 200);
   bool found = false;
-  for (const auto& op : nlohmann::json::parse(listed->body).at("operators"))
+  const auto listing = nlohmann::json::parse(listed->body);
+  for (const auto& op : listing.at("operators"))
     found = found || (op.at("name") == "auditor" && op.at("serial") == serialOf(viewer) && op.at("role") == "viewer" &&
                       op.at("revoked_at").is_null());
   EXPECT_TRUE(found) << listed->body;
