@@ -61,7 +61,8 @@ TEST_F(ServerTest, EnrollReportAndPostureEndToEnd) {
   // The agent's own spool and delivery code, over its enrolled identity.
   agent::Spool spool(state / "spool");
   ASSERT_TRUE(spool.open().ok());
-  const auto report = test::makeReport(identity->agentId, record->machineId, 4);
+  auto report = test::makeReport(identity->agentId, record->machineId, 4);
+  report.host.hostname = record->hostname;  // as the agent sends it: the name it enrolled with
   ASSERT_TRUE(spool.add(test::reportBody(report)).ok());
   HttpsClient client(collector_.endpoint(), ClientTls{loaded->caPem, "", loaded->certificatePem, loaded->privateKeyPem});
   const auto delivery = agent::deliverSpool(spool, client);
