@@ -177,9 +177,15 @@ ApiResponse Api::enroll(const ApiRequest& request) {
     metrics_.reportRejected("enrollment_throttled");
     return jsonError(429, "too many failed enrollments from this address; wait a minute");
   }
-  auto response = enrollChecked(request, now);
-  if (response.status >= 400) enrollmentFailures_.recordFailure(source, now);
-  return response;
+  try {
+    auto response = enrollChecked(request, now);
+    // The client's failures count, not ours (a 5xx).
+    if (response.status >= 400 && response.status < 500) enrollmentFailures_.recordFailure(source, now);
+    return response;
+  } catch (const nlohmann::json::exception&) {
+    enrollmentFailures_.recordFailure(source, now);  // a field of the wrong type: answered 400 by handle()
+    throw;
+  }
 }
 
 // Host identity (docs/security.md): the machine id is fixed at enrollment, required, and enrolled once, unless the
