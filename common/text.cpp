@@ -177,28 +177,6 @@ std::string escapeInvalidUtf8(std::string_view s) {
 
 namespace {
 
-// The length of the valid UTF-8 sequence starting at s[i] (2-4), or 0 when there is none.
-std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  std::uint32_t codePoint = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2, codePoint = lead & 0x1Fu;
-  else if (lead >= 0xE0 && lead <= 0xEF) length = 3, codePoint = lead & 0x0Fu;
-  else if (lead >= 0xF0 && lead <= 0xF4) length = 4, codePoint = lead & 0x07u;
-  else return 0;
-  if (i + length > s.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
-    codePoint = (codePoint << 6) | (byte(i + k) & 0x3Fu);
-  }
-  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-  if ((length == 3 && codePoint < 0x800) || (length == 4 && (codePoint < 0x10000 || codePoint > 0x10FFFF)) ||
-      (codePoint >= 0xD800 && codePoint <= 0xDFFF))
-    return 0;
-  return length;
-}
-
 void appendHexEscape(std::string& out, const char* prefix, unsigned value, int digits) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += prefix;
