@@ -13,6 +13,7 @@
 #include "collector/evidence_verify.hpp"
 #include "collector/https_server.hpp"
 #include "collector/isms_api.hpp"
+#include "collector/evidence_cli.hpp"
 #include "collector/isms_cli.hpp"
 #include "collector/pack_cli.hpp"
 #include "collector/isms_fleet.hpp"
@@ -43,7 +44,7 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   export    --data DIR --out PACK [--from D] [--to D] [--at D] [--hosts PATTERNS] [--force]
                                                             write an audit evidence pack (OSCAL, CSV, HTML, signed manifest)
   verify-pack PACK [--ca-fingerprint SHA256:…]               check a pack's signature and every file's SHA-256
-  soa | exceptions | risks | nc | readiness | calendar ACTION …   ISMS registers (run one without ACTION for help)
+  soa | exceptions | risks | nc | readiness | calendar | docs | records ACTION …   ISMS registers (run one without ACTION for help)
   management-review --out FILE.html [--since DATE]          ISO 27001 clause 9.3 input report
 )";
 
@@ -268,7 +269,7 @@ int commandVerifyLog(const DataDir& dir, const Args& args, std::ostream& out, st
   const bool showProgress = ::isatty(STDERR_FILENO) == 1;
   const auto result = verifyEvidenceLog(*store, certificate->get(), [&](std::int64_t checked) {
     if (showProgress) err << "verify-log: " << checked << " entries checked" << std::endl;
-  });
+  }, 100000, ismsItemCheck(dir.root));
   if (args.hasFlag("--json")) {
     out << toJson(result).dump() << "\n";
   } else {

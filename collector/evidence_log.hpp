@@ -15,6 +15,10 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace annexa::collector {
 
+// The agent_id of entries that chain an ISMS evidence item (a document version, its retirement, a record) instead
+// of a report; agent ids are UUIDs, so it cannot collide. Their report_id says which item ("document/12").
+inline constexpr std::string_view kIsmsEvidenceAgent = "annexa:isms";
+
 // prev_hash of entry 1.
 inline const std::string kEvidenceGenesisHash(64, '0');
 

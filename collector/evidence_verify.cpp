@@ -22,8 +22,9 @@ constexpr std::size_t kRecentFullReports = 8;
 
 class ChainWalk {
  public:
-  ChainWalk(EvidenceVerification& result, const std::map<std::int64_t, std::string>& headSeqs)
-      : result_(result), headSeqs_(headSeqs) {}
+  ChainWalk(EvidenceVerification& result, const std::map<std::int64_t, std::string>& headSeqs,
+            const IsmsItemCheck& checkIsmsItem)
+      : result_(result), headSeqs_(headSeqs), checkIsmsItem_(checkIsmsItem) {}
 
   void check(const EvidenceRecord& record) {
     const auto& e = record.entry;
@@ -36,8 +37,12 @@ class ChainWalk {
     } else if (evidenceEntryHash(e) != e.entryHash) {
       entryProblem(e, "entry_hash does not match the entry's fields (entry altered)");
     }
-    checkReport(record);
-    checkReference(record);
+    if (e.agentId == kIsmsEvidenceAgent) {
+      checkIsmsItem(e);
+    } else {
+      checkReport(record);
+      checkReference(record);
+    }
     if (headSeqs_.count(e.seq)) chainHashes_[e.seq] = e.entryHash;
     previousHash_ = e.entryHash;
     expectedSeq_ = e.seq + 1;
@@ -48,6 +53,12 @@ class ChainWalk {
   const std::map<std::int64_t, std::string>& chainHashes() const { return chainHashes_; }
 
  private:
+  // A document version, its retirement or a record: its own row and files, not a report, back the hash.
+  void checkIsmsItem(const EvidenceEntry& e) {
+    ++result_.ismsItems;
+    if (!checkIsmsItem_) return entryProblem(e, "ISMS evidence item, but no ISMS register to check it against");
+    if (auto reason = checkIsmsItem_(e)) entryProblem(e, std::move(*reason));
+  }
   void checkReport(const EvidenceRecord& record) {
     switch (record.body) {
       case EvidenceBody::Missing: entryProblem(record.entry, "report row missing"); break;
@@ -90,6 +101,7 @@ class ChainWalk {
 
   EvidenceVerification& result_;
   const std::map<std::int64_t, std::string>& headSeqs_;
+  const IsmsItemCheck& checkIsmsItem_;
   std::map<std::int64_t, std::string> chainHashes_;
   struct HostReports {
     std::deque<std::string> recentFull;  // full reports read, oldest first
@@ -125,13 +137,14 @@ void checkHeads(const std::vector<SignedHead>& heads, const std::map<std::int64_
 }  // namespace
 
 EvidenceVerification verifyEvidenceLog(Store& store, X509* serverCertificate,
-                                       const std::function<void(std::int64_t)>& progress, std::int64_t progressEvery) {
+                                       const std::function<void(std::int64_t)>& progress, std::int64_t progressEvery,
+                                       const IsmsItemCheck& checkIsmsItem) {
   EvidenceVerification result;
   const auto heads = store.signedHeads();
   std::map<std::int64_t, std::string> headSeqs;
   for (const auto& h : heads) headSeqs.emplace(h.seq, h.entryHash);
 
-  ChainWalk walk(result, headSeqs);
+  ChainWalk walk(result, headSeqs, checkIsmsItem);
   for (std::int64_t after = 0;;) {
     const auto page = store.evidenceRecords(after, kPageSize);
     if (page.empty()) break;
@@ -166,6 +179,7 @@ nlohmann::json toJson(const EvidenceVerification& r) {
           {"entries", r.entries},
           {"last_seq", r.lastSeq},
           {"purged_bodies", r.purgedBodies},
+          {"isms_items", r.ismsItems},
           {"signed_heads", r.signedHeads},
           {"last_signed_seq", r.lastSignedSeq ? nlohmann::json(*r.lastSignedSeq) : nlohmann::json(nullptr)},
           {"unsigned_entries", r.unsignedEntries},

@@ -28,6 +28,7 @@ struct EvidenceVerification {
   std::int64_t entries = 0;
   std::int64_t lastSeq = 0;
   std::int64_t purgedBodies = 0;       // bodies deleted by retention: not tampering
+  std::int64_t ismsItems = 0;          // entries of documents and records (agent kIsmsEvidenceAgent)
   std::int64_t signedHeads = 0;
   std::optional<std::int64_t> lastSignedSeq;
   std::int64_t unsignedEntries = 0;    // after the last signed head: not yet signed, not an error
@@ -35,11 +36,14 @@ struct EvidenceVerification {
   bool intact() const { return problems.empty(); }
 };
 
+// Checks an entry of an ISMS evidence item against its row and files: the reason it does not hold, if any.
+using IsmsItemCheck = std::function<std::optional<std::string>(const EvidenceEntry&)>;
+
 // `serverCertificate` checks the heads' signatures. `progress` (optional) hears the number of entries
-// checked every `progressEvery` entries.
+// checked every `progressEvery` entries. Without `checkIsmsItem`, entries of ISMS items are problems.
 EvidenceVerification verifyEvidenceLog(Store& store, X509* serverCertificate,
                                        const std::function<void(std::int64_t)>& progress = {},
-                                       std::int64_t progressEvery = 100000);
+                                       std::int64_t progressEvery = 100000, const IsmsItemCheck& checkIsmsItem = {});
 
 // One line: "entry 42 (agent …, report …): reason" or "signed head at 42: reason".
 std::string describe(const EvidenceProblem& problem);

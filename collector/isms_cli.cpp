@@ -9,6 +9,7 @@
 
 #include "collector/cli_args.hpp"
 #include "collector/data_dir.hpp"
+#include "collector/evidence_cli.hpp"
 #include "collector/isms_calendar.hpp"
 #include "collector/isms_service.hpp"
 #include "common/catalog.hpp"
@@ -361,10 +362,11 @@ Result<double> shareOption(const Args& args, const std::string& name, double fal
 
 bool isIsmsCommand(std::string_view command) {
   return command == "soa" || command == "exceptions" || command == "risks" || command == "nc" || command == "readiness" ||
-         command == "calendar" || command == "management-review";
+         command == "calendar" || command == "management-review" || isEvidenceCommand(command);
 }
 
 int runIsmsCli(const std::vector<std::string>& raw, std::ostream& out, std::ostream& err, std::int64_t now) {
+  if (!raw.empty() && isEvidenceCommand(raw[0])) return runEvidenceCli(raw, out, err, now);
   auto args = parse(raw);
   if (!args || args->positional.empty() || !isIsmsCommand(args->positional[0])) {
     err << "annexa-collector: " << (args ? std::string("unknown ISMS command") : args.error()) << "\n" << kUsage;

@@ -94,6 +94,40 @@ CREATE TABLE isms_calendar (
   updated_by TEXT NOT NULL
 );
 )sql",
+    // Documents and records (issue 18). Rows are never deleted; a document's file is content-addressed by sha256.
+    R"sql(
+CREATE TABLE isms_documents (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  controls TEXT NOT NULL,
+  requirement TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  approved_on INTEGER NOT NULL,
+  review_months INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  file_name TEXT NOT NULL,
+  supersedes INTEGER REFERENCES isms_documents (id),
+  retired_at INTEGER,
+  retired_by TEXT NOT NULL DEFAULT '',
+  retire_reason TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE isms_records (
+  id INTEGER PRIMARY KEY,
+  requirement TEXT NOT NULL,
+  performed_on INTEGER NOT NULL,
+  performed_by TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'issues')),
+  attachments TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX isms_records_requirement ON isms_records (requirement, performed_on);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

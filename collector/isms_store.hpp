@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "collector/evidence_status.hpp"
 #include "collector/isms_calendar.hpp"
 #include "collector/isms_model.hpp"
 
@@ -63,6 +64,19 @@ class IsmsStore {
   void saveCalendar(const AuditCalendar& calendar, const std::string& actor, std::int64_t now);
   // The latest management review date on or before `at` that the calendar has ever held.
   std::optional<std::int64_t> lastManagementReview(std::int64_t at);
+
+  // Documents and records (isms_store_evidence.cpp). Each addition and each retirement appends an entry to the
+  // evidence log (agent kEvidenceItemAgent) in the transaction that writes its row and its audit row, so the
+  // report store's tables must exist in the database.
+  std::int64_t addDocument(Document document, const std::string& actor, std::int64_t now);
+  std::vector<Document> documents();
+  std::optional<Document> findDocument(std::int64_t id);
+  // Withdraws a document from `retiredAt` on; false when it is unknown or already retired.
+  bool retireDocument(std::int64_t id, std::int64_t retiredAt, const std::string& reason, const std::string& actor,
+                      std::int64_t now);
+  std::int64_t addRecord(Record record, const std::string& actor, std::int64_t now);
+  std::vector<Record> records();
+  std::optional<Record> findRecord(std::int64_t id);
 
   std::vector<AuditEntry> audit(const std::string& entity = "", const std::string& entityId = "");
 
