@@ -139,6 +139,30 @@ bool isPlainText(std::string_view s, bool multiline) {
   return true;
 }
 
+std::vector<NcProposal> proposeFromRecords(const std::vector<Record>& records, const EvidenceRequirements& requirements,
+                                           const std::vector<SoaEntry>& soa, const std::vector<NonConformity>& existing) {
+  const auto applicable = [&](const std::string& control) {
+    for (const auto& row : soa)
+      if (row.controlId == control) return row.applicable;
+    return true;
+  };
+  std::vector<NcProposal> out;
+  for (const auto& r : records) {
+    const auto* requirement = requirements.find(r.requirement);
+    if (r.outcome != RecordOutcome::Issues || !requirement) continue;
+    const auto control = std::find_if(requirement->controls.begin(), requirement->controls.end(), applicable);
+    if (control == requirement->controls.end()) continue;
+    NcProposal p;
+    p.kind = NcKind::Minor;
+    p.controlId = *control;
+    p.title = "Record " + std::to_string(r.id) + " (" + requirement->title + ") found issues";
+    p.reason = "performed on " + formatDay(r.performedOn) + " by " + r.performedBy + ": " + text::truncate(r.summary, 500);
+    const bool known = std::any_of(existing.begin(), existing.end(), [&](const NonConformity& nc) { return nc.title == p.title; });
+    if (!known) out.push_back(std::move(p));
+  }
+  return out;
+}
+
 Reply EvidenceRegister::addDocument(const json& fields, const StoredFile& file, const std::string& actor, std::int64_t now) {
   if (!fields.is_object()) return errorReply(400, "expected a JSON object");
   Document d;

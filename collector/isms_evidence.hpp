@@ -13,6 +13,7 @@
 #include "collector/evidence_files.hpp"
 #include "collector/isms_service.hpp"
 #include "collector/isms_store.hpp"
+#include "collector/nonconformity.hpp"
 #include "collector/store.hpp"
 #include "common/catalog.hpp"
 #include "common/evidence_requirements.hpp"
@@ -62,6 +63,11 @@ class EvidenceRegister {
   const EvidenceRequirements& requirements_;
   const Catalog& catalog_;
 };
+
+// A record whose outcome is `issues` proposes a minor non-conformity on the first applicable control of its
+// requirement, once: a non-conformity with the same title (any state) means it was proposed already.
+std::vector<NcProposal> proposeFromRecords(const std::vector<Record>& records, const EvidenceRequirements& requirements,
+                                           const std::vector<SoaEntry>& soa, const std::vector<NonConformity>& existing);
 
 // Text that goes to terminals, CSV and HTML: valid UTF-8 without control characters (newlines and tabs allowed
 // only where `multiline`).

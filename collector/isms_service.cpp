@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "collector/isms_evidence.hpp"
 #include "collector/isms_json.hpp"
 #include "common/clock.hpp"
 
@@ -208,10 +209,19 @@ Reply IsmsService::transitionNonConformity(std::int64_t id, const nlohmann::json
   return nonConformity(id, now);
 }
 
+// The fleet's proposals, then those of records that found issues (issue 18).
+std::vector<NcProposal> IsmsService::allProposals(const FleetView& view) {
+  const auto existing = isms_.nonConformities();
+  auto out = proposeNonConformities(soaRows(view), view.index, existing, options_.nc);
+  for (auto& p : proposeFromRecords(isms_.records(), EvidenceRequirements::builtin(), isms_.soa(), existing))
+    out.push_back(std::move(p));
+  return out;
+}
+
 Reply IsmsService::proposals(std::int64_t now) {
   const auto view = fleet(now);
   auto list = nlohmann::json::array();
-  for (const auto& p : proposeNonConformities(soaRows(view), view.index, isms_.nonConformities(), options_.nc))
+  for (const auto& p : allProposals(view))
     list.push_back({{"kind", toString(p.kind)}, {"control", p.controlId}, {"checks", p.checks}, {"title", p.title},
                     {"reason", p.reason}});
   return {200, {{"proposals", list}, {"hosts_in_scope", view.index.hostsInScope},
@@ -221,7 +231,7 @@ Reply IsmsService::proposals(std::int64_t now) {
 Reply IsmsService::applyProposals(const std::string& actor, std::int64_t now) {
   const auto view = fleet(now);
   auto created = nlohmann::json::array();
-  for (const auto& p : proposeNonConformities(soaRows(view), view.index, isms_.nonConformities(), options_.nc)) {
+  for (const auto& p : allProposals(view)) {
     const auto id = isms_.addNonConformity(fromProposal(p), actor, now);
     created.push_back(toJson(*isms_.nonConformity(id), now));
   }

@@ -99,6 +99,7 @@ class IsmsService {
 
  private:
   std::vector<SoaRow> soaRows(const FleetView& fleet);
+  std::vector<NcProposal> allProposals(const FleetView& fleet);
   nlohmann::json riskJson(const Risk& risk, const FleetPosture& posture);
   int reopen(const FleetView& fleet, std::int64_t now);
   CalendarSummary calendarSummary(const FleetView& fleet, const AuditCalendar& calendar, std::int64_t now);

@@ -347,6 +347,35 @@ TEST_F(EvidenceRegisterTest, RecordsNeedARecordRequirementAndShowTheirValidity) 
   EXPECT_EQ(f_.isms->records().size(), 1u);
 }
 
+TEST_F(EvidenceRegisterTest, ARecordWithIssuesProposesANonConformityOnce) {
+  const nlohmann::json fields = {{"requirement", "restore-test"}, {"performed_on", "2026-10-01"},
+                                 {"performed_by", "Ops"}, {"summary", "Two of five databases failed to restore"},
+                                 {"outcome", "issues"}};
+  ASSERT_EQ(evidence_.addRecord(fields, {}, "alice", kNow).status, 201);
+  auto ok = fields;
+  ok["outcome"] = "ok";
+  ASSERT_EQ(evidence_.addRecord(ok, {}, "alice", kNow).status, 201);
+  const auto titled = [&](const nlohmann::json& proposals) {
+    std::vector<nlohmann::json> out;
+    for (const auto& p : proposals)
+      if (p["title"].get<std::string>().rfind("Record ", 0) == 0) out.push_back(p);
+    return out;
+  };
+  auto proposals = titled(f_.service.proposals(kNow).body["proposals"]);
+  ASSERT_EQ(proposals.size(), 1u);
+  EXPECT_EQ(proposals[0]["title"], "Record 1 (Backup restore test) found issues");
+  EXPECT_EQ(proposals[0]["kind"], "minor");
+  EXPECT_EQ(proposals[0]["control"], "A.8.13");
+  EXPECT_EQ(proposals[0]["reason"], "performed on 2026-10-01 by Ops: Two of five databases failed to restore");
+
+  // With A.8.13 excluded, the restore test's other control carries it.
+  ASSERT_TRUE(f_.service.updateSoa("A.8.13", {{"applicable", false}, {"justification", "no data kept"}}, "cli", kNow).ok());
+  EXPECT_EQ(titled(f_.service.proposals(kNow).body["proposals"])[0]["control"], "A.5.30");
+
+  ASSERT_EQ(f_.service.applyProposals("alice", kNow).status, 201);
+  EXPECT_TRUE(titled(f_.service.proposals(kNow).body["proposals"]).empty());
+}
+
 TEST_F(EvidenceRegisterTest, VerifyLogChecksDocumentsRecordsAndTheirFiles) {
   test::IsmsFixture& f = f_;
   f.host("host-1", {{"ssh.permit_root_login", CheckStatus::Pass}});
