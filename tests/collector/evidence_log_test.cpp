@@ -3,6 +3,7 @@
 // real server key of an initialised data directory.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "collector/evidence_log.hpp"
 #include "collector/evidence_signer.hpp"
 #include "collector/evidence_verify.hpp"
+#include "collector/isms_cli.hpp"
 #include "collector/sqlite.hpp"
 #include "collector/sqlite_schema.hpp"
 #include "common/clock.hpp"
@@ -381,6 +383,34 @@ TEST_F(EvidenceLogTest, VerifyLogCommandExitsZeroWhenIntactAndNonZeroNamingTheBr
   EXPECT_FALSE(json.at("intact").get<bool>());
   EXPECT_EQ(json.at("problems").at(0).at("seq"), 2);
   EXPECT_EQ(json.at("problems").at(0).at("report_id"), ids[1]);
+}
+
+TEST_F(EvidenceLogTest, VerifyLogCommandChecksDocumentsBetweenReports) {
+  ingestFive();
+  const std::string dir = data_.root.string();
+  const auto policy = data_.root / "policy.txt";
+  std::ofstream(policy) << "Information security policy\n";
+  std::ostringstream out, err;
+  ASSERT_EQ(runIsmsCli({"docs", "add", policy.string(), "--title", "Security policy", "--controls", "A.5.1", "--owner",
+                        "CISO", "--approved-by", "Board", "--approved-on", "2026-10-01", "--data", dir},
+                       out, err, now_),
+            0)
+      << err.str();
+  EXPECT_EQ(store_->ingest({request(kDay1 + 6 * 3600)}), std::vector<IngestOutcome>{IngestOutcome::Stored});
+
+  std::ostringstream jsonOut, jsonErr;
+  EXPECT_EQ(runCollectorCli({"verify-log", "--data", dir, "--json"}, jsonOut, jsonErr), 0) << jsonOut.str();
+  const auto json = nlohmann::json::parse(jsonOut.str());
+  EXPECT_EQ(json.at("entries"), 7);
+  EXPECT_EQ(json.at("isms_items"), 1);
+
+  tamper("UPDATE isms_documents SET owner = 'someone else'");
+  std::ostringstream brokenOut, brokenErr;
+  EXPECT_EQ(runCollectorCli({"verify-log", "--data", dir}, brokenOut, brokenErr), 2);
+  EXPECT_NE(brokenOut.str().find("BROKEN: entry 6 (agent annexa:isms, report document/1): stored document does not "
+                                 "match its hash (document altered)"),
+            std::string::npos)
+      << brokenOut.str();
 }
 
 }  // namespace

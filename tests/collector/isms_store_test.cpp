@@ -32,7 +32,7 @@ TEST(IsmsStore, SeedsOneSoaRowPerControlOnceAndKeepsUserVersionAlone) {
   EXPECT_EQ(rows.back().controlId, "A.8.34");
   EXPECT_TRUE(rows[0].applicable);
   EXPECT_FALSE(rows[0].reviewedAt.has_value());
-  EXPECT_EQ(isms->schemaVersion(), 2);
+  EXPECT_EQ(isms->schemaVersion(), 3);  // 3: documents and records
   // The report store's schema version is its own.
   EXPECT_EQ(userVersion(path), before);
 
