@@ -136,7 +136,8 @@ TEST(AuditCalendar, AVersionOneDatabaseMigratesKeepingItsRegisters) {
   f.isms->saveSoa(entry, "alice", kNow);
   {
     auto db = Database::open(f.dir.path() / "annexa.db");
-    db->exec("DROP TABLE isms_calendar; UPDATE isms_schema_version SET version = 1");
+    db->exec("DROP TABLE isms_calendar; DROP TABLE isms_records; DROP TABLE isms_documents; "
+             "UPDATE isms_schema_version SET version = 1");
   }
   auto migrated = IsmsStore::open(f.dir.path() / "annexa.db");
   EXPECT_EQ(migrated->schemaVersion(), 3);  // through 2 (calendar) to 3 (documents and records)
