@@ -109,7 +109,7 @@ std::shared_ptr<const Snapshot> buildSnapshot(int hosts) {
       auto& fc = byControl[controlId];
       fc.id = controlId;
       if (const auto* c = catalog.find(controlId)) fc.title = c->title, fc.theme = c->theme;
-      fc.checks.push_back({checks[k].first, checks[k].first + " meets the baseline", severity, failingHosts[k], "2026-11-01T08:00:00Z"});
+      fc.checks.push_back({checks[k].first, checks[k].first + " meets the baseline", severity, failingHosts[k], 0, "2026-11-01T08:00:00Z"});
     }
   }
   for (const auto& c : catalog.controls())
