@@ -242,6 +242,36 @@ Result<int> SystemView::openRegular(std::string_view path, std::size_t maxBytes,
   return fd.release();
 }
 
+VoidResult SystemView::readInPieces(std::string_view path, std::size_t maxBytes, std::string_view separator,
+                                    const std::function<void(std::string_view)>& consume) const {
+  struct stat st {};
+  auto opened = openRegular(path, maxBytes, &st);
+  if (!opened) return makeError(opened.error());
+  Fd fd(*opened);
+  constexpr std::size_t kBlock = 1024 * 1024;
+  std::string pending;
+  std::size_t total = 0;
+  std::vector<char> block(kBlock);
+  while (true) {
+    const ssize_t n = ::read(fd.get(), block.data(), block.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return makeError(errnoText(path, errno));
+    }
+    if (n == 0) break;
+    total += static_cast<std::size_t>(n);
+    if (total > maxBytes) return makeError(std::string(path) + ": larger than " + std::to_string(maxBytes) + " bytes");
+    pending.append(block.data(), static_cast<std::size_t>(n));
+    const auto last = pending.rfind(separator);
+    if (last == std::string::npos) continue;
+    const auto end = last + separator.size();
+    consume(std::string_view(pending).substr(0, end));
+    pending.erase(0, end);
+  }
+  if (!pending.empty()) consume(pending);
+  return success();
+}
+
 Result<std::string> SystemView::readFile(std::string_view path, std::size_t maxBytes) const {
   struct stat st {};
   auto opened = openRegular(path, maxBytes, &st);

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,11 @@ class SystemView {
   // The first / last maxBytes of a regular file (no error when it is larger); the tail starts at a line boundary.
   Result<std::string> readHead(std::string_view path, std::size_t maxBytes) const;
   Result<std::string> readTail(std::string_view path, std::size_t maxBytes) const;
+  // A regular file of up to maxBytes handed to `consume` piece by piece, each piece ending just after an occurrence
+  // of `separator` (the last piece: wherever the file ends), so a large index is parsed without holding it whole.
+  // Errors as readFile; on an error some pieces may already have been consumed.
+  VoidResult readInPieces(std::string_view path, std::size_t maxBytes, std::string_view separator,
+                          const std::function<void(std::string_view)>& consume) const;
   // statvfs(2) of the filesystem a path is on.
   Result<FilesystemStats> statFilesystem(std::string_view path) const;
   Result<FileInfo> stat(std::string_view path) const;   // follows symlinks

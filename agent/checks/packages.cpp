@@ -569,12 +569,12 @@ Outcome evaluateUpdatesRecent(const UpdateHistoryFacts& facts, std::int64_t now,
   // What the lists offer: pending upgrades, and how long security fixes have at least been waiting.
   std::string pendingSummary;
   std::optional<std::string> securityOverdue;
-  if (facts.pending) {
+  std::optional<std::string> pendingUnknown;  // an error unless what was read already fails the check
+  if (facts.pending && !facts.pending->error.empty()) {
+    pendingUnknown = facts.pending->error;
+    evidence.push_back({"/var/lib/apt/lists", "cannot compare with the lists: " + *pendingUnknown, "readable"});
+  } else if (facts.pending) {
     const auto& p = *facts.pending;
-    if (!p.error.empty()) {
-      evidence.push_back({"/var/lib/apt/lists", "cannot compare with the lists: " + p.error, "readable"});
-      return Outcome::error("Cannot tell which upgrades are pending: " + p.error, evidence);
-    }
     pendingSummary = std::to_string(p.pending) + " upgrade(s) pending, " + std::to_string(p.security) + " security";
     std::string observed = pendingSummary + " (installed versions against " + std::to_string(p.indexes) +
                            " Packages index(es))";
@@ -592,12 +592,13 @@ Outcome evaluateUpdatesRecent(const UpdateHistoryFacts& facts, std::int64_t now,
                         "no security upgrade available for more than " + std::to_string(maxAgeDays) + " days"});
   }
   // Nothing pending: when upgrades were last applied does not matter. Pending (or unknown): it does.
-  const bool upgradesMatter = !facts.pending || facts.pending->pending > 0;
+  const bool upgradesMatter = !facts.pending || pendingUnknown || facts.pending->pending > 0;
   if (upgradesStale && upgradesMatter) stale.push_back(*upgradesStale);
   if (securityOverdue) stale.insert(stale.begin(), *securityOverdue);
 
   const std::string suffix = pendingSummary.empty() ? "" : " (" + pendingSummary + ")";
   if (!stale.empty()) return Outcome::fail("Updates are overdue: " + text::join(stale, "; ") + suffix, evidence);
+  if (pendingUnknown) return Outcome::error("Cannot tell which upgrades are pending: " + *pendingUnknown, evidence);
   if (!unknown.empty() && !facts.problems.empty())
     return Outcome::error("Cannot read the update history: " + text::join(facts.problems, "; "), evidence);
   if (!unknown.empty() && (upgradesMatter || unknown.size() > 1 || !facts.listsRefreshed))
@@ -690,17 +691,27 @@ PendingUpgrades probePendingUpgrades(const CheckContext& ctx) {
     out.error = files.error();
     return out;
   }
+  if (files->empty()) {  // nothing to compare with: "0 pending" would be a pass on facts never read
+    out.error = "no uncompressed *_Packages index in /var/lib/apt/lists (compressed indexes are not read)";
+    return out;
+  }
   std::map<std::string, std::pair<std::string, bool>> best;
   std::map<std::string, std::int64_t> securitySince;
   for (const auto& file : *files) {
     const auto info = ctx.system.stat(file);
-    auto content = ctx.system.readFile(file, 512 * 1024 * 1024);
-    if (!info || !content) {
-      out.error = info ? content.error() : info.error();
+    if (!info) {
+      out.error = info.error();
+      return out;
+    }
+    // Whole paragraphs at a time: a distribution's index is ~90 MB, the agent stays small.
+    const auto read = ctx.system.readInPieces(file, 512 * 1024 * 1024, "\n\n", [&](std::string_view paragraphs) {
+      tallyIndex(packages->versions, paragraphs, file, info->mtime, best, securitySince);
+    });
+    if (!read) {
+      out.error = read.error();
       return out;
     }
     ++out.indexes;
-    tallyIndex(packages->versions, *content, file, info->mtime, best, securitySince);
   }
   for (const auto& [name, candidate] : best) {
     ++out.pending;

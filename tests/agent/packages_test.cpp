@@ -332,6 +332,21 @@ TEST(UpdatesRecent, Evaluates) {
   EXPECT_EQ(evaluateUpdatesRecent({}, kFixtureNow, 7).status, CheckStatus::Error);
 }
 
+TEST(UpdatesRecent, CompressedListsAloneCannotPass) {
+  // apt may keep its indexes compressed (e.g. *_Packages.lz4), which the agent does not read: the pending upgrades
+  // are unknown, so recent refreshes and upgrades must not pass as "nothing pending".
+  FixtureRoot current("packages/debian-current");
+  const std::string index = "/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages";
+  current.remove(index);
+  current.write(index + ".lz4", "not read");
+  current.setMtime("/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease", kFixtureNow - 2 * kDay);
+  current.setMtime("/var/lib/dpkg/status", kFixtureNow);
+  const auto result = runCheckOn(current, "updates.recent", {}, kFixtureNow + kDay);
+  EXPECT_EQ(result.status, CheckStatus::Error) << result.message;
+  EXPECT_TRUE(text::startsWith(result.message, "Cannot tell which upgrades are pending: no uncompressed"))
+      << result.message;
+}
+
 TEST(UpdatesRecent, FixtureTrees) {
   FixtureRoot current("packages/debian-current");
   current.setMtime("/var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease", kFixtureNow - 2 * kDay);

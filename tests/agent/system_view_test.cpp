@@ -20,6 +20,31 @@ TEST(SystemView, ReadsBelowTheRootAndReportsMissingFiles) {
   EXPECT_NE(missing.error().find("No such file"), std::string::npos);
 }
 
+TEST(SystemView, ReadsALargeFileInPiecesThatEndAtTheSeparator) {
+  FixtureRoot root;
+  std::string index;
+  for (int i = 0; index.size() < 3 * 1024 * 1024; ++i)  // three 1 MiB blocks and more: paragraphs span blocks
+    index += "Package: p" + std::to_string(i) + "\nVersion: 1." + std::to_string(i) + "\n\n";
+  index += "Package: last\nVersion: 9";  // no separator at the end
+  root.write("/var/lib/apt/lists/x_Packages", index);
+  const auto view = root.view();
+  std::string whole;
+  int pieces = 0;
+  const auto read = view.readInPieces("/var/lib/apt/lists/x_Packages", index.size(), "\n\n", [&](std::string_view p) {
+    ++pieces;
+    whole += p;
+    if (whole.size() < index.size()) {
+      EXPECT_TRUE(p.size() >= 2 && p.substr(p.size() - 2) == "\n\n");
+    }
+  });
+  ASSERT_TRUE(read.ok()) << read.error();
+  EXPECT_GT(pieces, 2);
+  EXPECT_EQ(whole, index);
+  EXPECT_FALSE(view.readInPieces("/var/lib/apt/lists/x_Packages", index.size() - 1, "\n\n", [](std::string_view) {})
+                   .ok());  // over the limit: an error, not a silent cut
+  EXPECT_FALSE(view.readInPieces("/var/lib/apt/lists/none", 100, "\n\n", [](std::string_view) {}).ok());
+}
+
 TEST(SystemView, AbsoluteSymlinksStayInsideTheRoot) {
   FixtureRoot root;
   root.write("/lib/systemd/system/ssh.service", "[Unit]\n");
