@@ -191,22 +191,7 @@ std::vector<ControlEvidence> combineEvidence(const FleetPosture& checks, const E
 void applyEvidence(FleetPosture& posture, const std::vector<ControlEvidence>& evidence) {
   for (std::size_t i = 0; i < posture.controls.size() && i < evidence.size(); ++i)
     posture.controls[i].status = evidence[i].status;
-  for (auto& theme : posture.themes) {
-    const std::string name = theme.theme;
-    theme = ThemeSummary{};
-    theme.theme = name;
-    for (const auto& c : posture.controls) {
-      if (c.control->theme != name) continue;
-      switch (c.status) {
-        case ControlStatus::Passing: ++theme.passing; break;
-        case ControlStatus::Failing: ++theme.failing; break;
-        case ControlStatus::Partial: ++theme.partial; break;
-        case ControlStatus::NotEvidenced: ++theme.notEvidenced; break;
-        case ControlStatus::NotApplicable: ++theme.notApplicable; break;
-        case ControlStatus::Accepted: ++theme.accepted; break;
-      }
-    }
-  }
+  summariseThemes(posture);
 }
 
 nlohmann::json toJson(const RequirementEvidence& r) {

@@ -125,9 +125,15 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
     }
   }
 
+  for (auto& control : posture.controls) control.status = decide(control);
+  summariseThemes(posture);
+  return posture;
+}
+
+void summariseThemes(FleetPosture& posture) {
+  posture.themes.clear();
   for (const auto& theme : Catalog::themes()) posture.themes.push_back({theme});
-  for (auto& control : posture.controls) {
-    control.status = decide(control);
+  for (const auto& control : posture.controls) {
     for (auto& theme : posture.themes) {
       if (theme.theme != control.control->theme) continue;
       switch (control.status) {
@@ -140,7 +146,6 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
       }
     }
   }
-  return posture;
 }
 
 std::vector<DailyPostureRow> dailyPostureRows(const FleetPosture& posture, const std::string& day) {

@@ -66,6 +66,9 @@ FleetPosture computePosture(const Catalog& catalog, const CheckMapping& mapping,
                             const std::vector<StatusRow>& statuses, std::int64_t now,
                             const AcceptedFailure& accepted = {});
 
+// Recounts posture.themes from the controls' statuses (after a status was decided or changed).
+void summariseThemes(FleetPosture& posture);
+
 // One posture_daily row per control for `day` (YYYY-MM-DD): what the trend charts read back.
 std::vector<DailyPostureRow> dailyPostureRows(const FleetPosture& posture, const std::string& day);
 
