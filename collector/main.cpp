@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "collector/cli.hpp"
+#include "collector/app/cli.hpp"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);

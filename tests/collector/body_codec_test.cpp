@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/body_codec.hpp"
+#include "collector/store/body_codec.hpp"
 #include "common/model.hpp"
 #include "tests/support/fixture.hpp"
 

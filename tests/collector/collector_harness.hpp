@@ -24,8 +24,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "collector/data_dir.hpp"
-#include "collector/https_server.hpp"
+#include "collector/app/data_dir.hpp"
+#include "collector/net/https_server.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
 #include "common/digest.hpp"

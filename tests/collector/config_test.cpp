@@ -3,7 +3,7 @@
 
 #include <fstream>
 
-#include "collector/data_dir.hpp"
+#include "collector/app/data_dir.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::collector {

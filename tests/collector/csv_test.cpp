@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "collector/csv.hpp"
+#include "collector/isms/csv.hpp"
 
 namespace annexa::csv {
 namespace {

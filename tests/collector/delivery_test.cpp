@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "agent/transport.hpp"
-#include "collector/body_codec.hpp"
-#include "collector/sqlite.hpp"
+#include "collector/store/body_codec.hpp"
+#include "collector/store/sqlite.hpp"
 #include "common/result_digest.hpp"
 #include "tests/collector/collector_harness.hpp"
 

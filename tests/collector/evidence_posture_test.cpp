@@ -5,8 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/evidence_posture.hpp"
-#include "collector/isms_model.hpp"
+#include "collector/isms/evidence_posture.hpp"
+#include "collector/isms/isms_model.hpp"
 #include "common/clock.hpp"
 
 namespace annexa::collector {

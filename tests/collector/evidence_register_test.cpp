@@ -7,14 +7,14 @@
 #include <fstream>
 #include <sstream>
 
-#include "collector/evidence_cli.hpp"
-#include "collector/evidence_files.hpp"
-#include "collector/evidence_log.hpp"
-#include "collector/evidence_status.hpp"
-#include "collector/evidence_verify.hpp"
-#include "collector/isms_cli.hpp"
-#include "collector/isms_evidence.hpp"
-#include "collector/sqlite.hpp"
+#include "collector/app/evidence_cli.hpp"
+#include "collector/isms/evidence_files.hpp"
+#include "collector/store/evidence_chain.hpp"
+#include "collector/isms/evidence_status.hpp"
+#include "collector/evidence/evidence_verify.hpp"
+#include "collector/app/isms_cli.hpp"
+#include "collector/isms/isms_evidence.hpp"
+#include "collector/store/sqlite.hpp"
 #include "common/digest.hpp"
 #include "common/json.hpp"
 #include "tests/collector/isms_fixture.hpp"

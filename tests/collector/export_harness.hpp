@@ -9,7 +9,7 @@
 #include <mutex>
 #include <string>
 
-#include "collector/export_jobs.hpp"
+#include "collector/pack/export_jobs.hpp"
 #include "tests/collector/collector_harness.hpp"
 
 namespace annexa::test {

@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/export_api.hpp"
-#include "collector/pack.hpp"
-#include "collector/pack_cli.hpp"
+#include "collector/api/export_routes.hpp"
+#include "collector/pack/pack.hpp"
+#include "collector/app/pack_cli.hpp"
 #include "common/random.hpp"
 #include "tests/collector/export_harness.hpp"
 

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/evidence_log.hpp"
-#include "collector/store.hpp"
+#include "collector/store/evidence_chain.hpp"
+#include "collector/store/store.hpp"
 #include "common/digest.hpp"
 
 namespace annexa::collector {

@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/ingest_queue.hpp"
-#include "collector/sqlite.hpp"
-#include "collector/store.hpp"
+#include "collector/ingest/ingest_queue.hpp"
+#include "collector/store/sqlite.hpp"
+#include "collector/store/store.hpp"
 #include "common/model.hpp"
 #include "common/random.hpp"
 #include "tests/support/fixture.hpp"

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/isms_api.hpp"
+#include "collector/api/isms_routes.hpp"
 #include "tests/collector/isms_fixture.hpp"
 
 namespace annexa::collector {

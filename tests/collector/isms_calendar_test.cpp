@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/isms_calendar.hpp"
-#include "collector/isms_json.hpp"
-#include "collector/sqlite.hpp"
+#include "collector/isms/isms_calendar.hpp"
+#include "collector/isms/isms_json.hpp"
+#include "collector/store/sqlite.hpp"
 #include "tests/collector/isms_fixture.hpp"
 
 namespace annexa::collector::isms {

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "collector/cli.hpp"
-#include "collector/isms_cli.hpp"
+#include "collector/app/cli.hpp"
+#include "collector/app/isms_cli.hpp"
 #include "tests/collector/isms_fixture.hpp"
 
 namespace annexa::collector {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "collector/isms_service.hpp"
-#include "collector/isms_store.hpp"
-#include "collector/store.hpp"
+#include "collector/isms/isms_service.hpp"
+#include "collector/isms/isms_store.hpp"
+#include "collector/store/store.hpp"
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "tests/support/fixture.hpp"

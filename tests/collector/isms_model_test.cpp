@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/isms_json.hpp"
-#include "collector/isms_model.hpp"
+#include "collector/isms/isms_json.hpp"
+#include "collector/isms/isms_model.hpp"
 
 namespace annexa::collector::isms {
 namespace {

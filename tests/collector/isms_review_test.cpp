@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/management_review.hpp"
+#include "collector/isms/management_review.hpp"
 #include "tests/collector/isms_fixture.hpp"
 
 namespace annexa::collector::isms {

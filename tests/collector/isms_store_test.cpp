@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/isms_json.hpp"
-#include "collector/sqlite.hpp"
+#include "collector/isms/isms_json.hpp"
+#include "collector/store/sqlite.hpp"
 #include "tests/collector/isms_fixture.hpp"
 
 namespace annexa::collector::isms {

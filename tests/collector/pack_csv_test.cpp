@@ -2,7 +2,7 @@
 
 #include <regex>
 
-#include "collector/csv.hpp"
+#include "collector/isms/csv.hpp"
 #include "tests/collector/pack_fixture.hpp"
 
 namespace annexa::collector::pack::test {

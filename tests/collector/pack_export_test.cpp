@@ -8,12 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/cli.hpp"
-#include "collector/data_dir.hpp"
-#include "collector/isms_store.hpp"
-#include "collector/pack.hpp"
-#include "collector/pack_gather.hpp"
-#include "collector/store.hpp"
+#include "collector/app/cli.hpp"
+#include "collector/app/data_dir.hpp"
+#include "collector/isms/isms_store.hpp"
+#include "collector/pack/pack.hpp"
+#include "collector/pack/pack_gather.hpp"
+#include "collector/store/store.hpp"
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "tests/collector/pack_fixture.hpp"

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "collector/isms_fleet.hpp"
-#include "collector/pack_writers.hpp"
+#include "collector/isms/isms_fleet.hpp"
+#include "collector/pack/pack_writers.hpp"
 #include "common/digest.hpp"
 #include "common/pki.hpp"
 #include "tests/support/fixture.hpp"

@@ -5,8 +5,8 @@
 #include <set>
 #include <sstream>
 
-#include "collector/pack.hpp"
-#include "collector/pack_cli.hpp"
+#include "collector/pack/pack.hpp"
+#include "collector/app/pack_cli.hpp"
 #include "tests/collector/pack_fixture.hpp"
 #include "tests/support/fixture.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/posture.hpp"
+#include "collector/posture/posture.hpp"
 
 namespace annexa::collector {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/isms_fleet.hpp"
-#include "collector/posture_at.hpp"
-#include "collector/store.hpp"
+#include "collector/isms/isms_fleet.hpp"
+#include "collector/posture/posture_at.hpp"
+#include "collector/store/store.hpp"
 #include "common/clock.hpp"
 #include "common/random.hpp"
 #include "tests/collector/collector_harness.hpp"

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/evidence_log.hpp"
-#include "collector/report_intake.hpp"
+#include "collector/store/evidence_chain.hpp"
+#include "collector/ingest/report_intake.hpp"
 #include "common/json.hpp"
 #include "common/model.hpp"
 

@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "agent/spool.hpp"
-#include "collector/isms_cli.hpp"
-#include "collector/pack.hpp"
+#include "collector/app/isms_cli.hpp"
+#include "collector/pack/pack.hpp"
 #include "tests/collector/isms_fixture.hpp"
 #include "tests/collector/pack_fixture.hpp"
 #include "tests/support/fixture.hpp"

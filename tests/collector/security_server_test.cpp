@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "collector/cli.hpp"
+#include "collector/app/cli.hpp"
 #include "tests/collector/collector_harness.hpp"
 
 namespace annexa::collector {

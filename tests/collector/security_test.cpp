@@ -5,12 +5,12 @@
 #include <future>
 #include <sstream>
 
-#include "collector/cli.hpp"
-#include "collector/failure_throttle.hpp"
-#include "collector/isms_api.hpp"
-#include "collector/isms_cli.hpp"
-#include "collector/metrics.hpp"
-#include "collector/sqlite.hpp"
+#include "collector/app/cli.hpp"
+#include "collector/api/failure_throttle.hpp"
+#include "collector/api/isms_routes.hpp"
+#include "collector/app/isms_cli.hpp"
+#include "collector/api/metrics.hpp"
+#include "collector/store/sqlite.hpp"
 #include "tests/collector/collector_harness.hpp"
 #include "tests/collector/isms_fixture.hpp"
 

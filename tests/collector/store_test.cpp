@@ -4,11 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/body_codec.hpp"
-#include "collector/posture.hpp"
-#include "collector/sqlite.hpp"
-#include "collector/sqlite_schema.hpp"
-#include "collector/store.hpp"
+#include "collector/store/body_codec.hpp"
+#include "collector/posture/posture.hpp"
+#include "collector/store/sqlite.hpp"
+#include "collector/store/sqlite_schema.hpp"
+#include "collector/store/store.hpp"
 #include "common/digest.hpp"
 #include "common/random.hpp"
 #include "common/result_digest.hpp"

@@ -1,5 +1,5 @@
 // A collector API in memory for dashboard tests: answers the GETs the data source makes with JSON shaped
-// like collector/api_views.cpp produces, for a fleet of `hosts` generated hosts.
+// like collector/api/api_views.cpp produces, for a fleet of `hosts` generated hosts.
 #pragma once
 
 #include <atomic>
@@ -85,7 +85,7 @@ class FakeApi {
       {"day": "2026-11-23", "theme": "People", "passing": 1, "failing": 0, "partial": 0, "not_evidenced": 7, "not_applicable": 0}]})");
   }
 
-  // The ISMS registers, shaped as collector/isms_json.cpp, soa.cpp and readiness.cpp write them (abridged).
+  // The ISMS registers, shaped as collector/isms/isms_json.cpp, soa.cpp and readiness.cpp write them (abridged).
   static nlohmann::json soa() {
     return nlohmann::json::parse(R"({"summary": {"controls": 3, "applicable": 2, "excluded": 1, "no_evidence": 1, "justification_missing": 1},
       "controls": [
@@ -138,7 +138,7 @@ class FakeApi {
          "note": "3 of 3 hosts pass", "evidence": {"checks": ["ssh.mfa_required", "pam.mfa_module"], "hosts_in_scope": 3, "hosts_passing": 3, "threshold": 0.95}}]})");
   }
 
-  // GET /api/v1/calendar as collector/isms_calendar.cpp writes it (docs/isms.md).
+  // GET /api/v1/calendar as collector/isms/isms_calendar.cpp writes it (docs/isms.md).
   static nlohmann::json calendar() {
     return nlohmann::json::parse(R"json({
       "calendar": {"scope": "Production servers and staff laptops", "internal_audit": "2026-12-01",

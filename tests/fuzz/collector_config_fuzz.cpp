@@ -1,5 +1,5 @@
-// The collector's configuration (collector/data_dir.hpp, DATA/collector.json), read from a scratch data directory.
-#include "collector/data_dir.hpp"
+// The collector's configuration (collector/app/data_dir.hpp, DATA/collector.json), read from a scratch data directory.
+#include "collector/app/data_dir.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -6,10 +6,10 @@
 // failed enrollments (429) never answers in place of the validation under test.
 #include <nlohmann/json.hpp>
 
-#include "collector/api.hpp"
-#include "collector/data_dir.hpp"
-#include "collector/ingest_queue.hpp"
-#include "collector/metrics.hpp"
+#include "collector/api/api.hpp"
+#include "collector/app/data_dir.hpp"
+#include "collector/ingest/ingest_queue.hpp"
+#include "collector/api/metrics.hpp"
 #include "common/catalog.hpp"
 #include "common/digest.hpp"
 #include "tests/fuzz/fuzz_support.hpp"

@@ -1,11 +1,11 @@
-// The ISMS registers' CSV import: the RFC 4180 reader (collector/csv.hpp), the SoA import (soaChangesFromCsv) and
+// The ISMS registers' CSV import: the RFC 4180 reader (collector/isms/csv.hpp), the SoA import (soaChangesFromCsv) and
 // the risk and exception rows as IsmsService::importCsv turns them into JSON patches. The first byte picks which.
 // The reader and the writer must agree: what parse() reads, format() writes back to the same rows.
 #include <nlohmann/json.hpp>
 
-#include "collector/csv.hpp"
-#include "collector/isms_json.hpp"
-#include "collector/soa.hpp"
+#include "collector/isms/csv.hpp"
+#include "collector/isms/isms_json.hpp"
+#include "collector/isms/soa.hpp"
 #include "common/catalog.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 

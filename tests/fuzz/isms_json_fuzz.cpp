@@ -1,9 +1,9 @@
-// The ISMS registers' JSON writes (collector/isms_json.hpp), as the API and the CLI hand them over: the first byte
+// The ISMS registers' JSON writes (collector/isms/isms_json.hpp), as the API and the CLI hand them over: the first byte
 // picks the parser, the rest is the request body. What a parser accepts must be valid and writable as JSON.
 
 #include <nlohmann/json.hpp>
 
-#include "collector/isms_json.hpp"
+#include "collector/isms/isms_json.hpp"
 #include "common/json.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 

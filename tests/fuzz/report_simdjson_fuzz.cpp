@@ -2,7 +2,7 @@
 // promises the same report, canonical hash and error either way, so any difference is a bug in one of them.
 #include <nlohmann/json.hpp>
 
-#include "collector/report_intake.hpp"
+#include "collector/ingest/report_intake.hpp"
 #include "common/digest.hpp"
 #include "common/json.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
