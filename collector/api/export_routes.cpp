@@ -1,7 +1,5 @@
 #include "collector/api/export_routes.hpp"
 
-#include <regex>
-
 #include <nlohmann/json.hpp>
 
 #include "collector/posture/posture_at.hpp"
@@ -71,8 +69,6 @@ ApiResponse exportFile(const ExportJobs& jobs, const std::string& id, const std:
 
 }  // namespace
 
-bool isExportPath(std::string_view path) { return path == "/api/v1/exports" || text::startsWith(path, "/api/v1/exports/"); }
-
 Result<ExportRequest> parseExportRequest(std::string_view body, std::int64_t now) {
   auto json = parseJson(body.empty() ? std::string_view("{}") : body);
   if (!json || !json->is_object()) return makeError("expected a JSON object");
@@ -99,25 +95,22 @@ Result<ExportRequest> parseExportRequest(std::string_view body, std::int64_t now
   return request;
 }
 
-ApiResponse handleExport(ExportJobs* jobs, const ApiRequest& request, const std::string& path, std::int64_t now) {
-  if (!jobs) return jsonError(501, "this collector has no export runner configured");
-  static const std::regex jobPath("^/api/v1/exports/([A-Za-z0-9-]{1,64})$");
-  static const std::regex filePath("^/api/v1/exports/([A-Za-z0-9-]{1,64})/files/(.+)$");
-  const auto& method = request.method;
-  std::smatch match;
-  if (path == "/api/v1/exports") {
-    if (method == "POST") return startExport(*jobs, request, now);
-    if (method == "GET") return listExports(*jobs);
-    return jsonError(405, "use GET or POST");
-  }
-  if (method != "GET") return jsonError(405, "use GET");
-  if (std::regex_match(path, match, jobPath)) {
-    const auto job = jobs->find(match[1]);
-    if (!job) return jsonError(404, "no export " + match[1].str());
-    return {200, jobJson(*job).dump(), "application/json"};
-  }
-  if (std::regex_match(path, match, filePath)) return exportFile(*jobs, match[1], match[2]);
-  return jsonError(404, "no such endpoint: " + method + " " + path);
+void addExportRoutes(Router& router, ExportJobs* jobs, std::function<std::int64_t()> clock) {
+  // Without a runner every route answers 501, so a client learns why rather than "no such endpoint".
+  const auto route = [&](const char* method, const char* pattern, Router::Handler handler) {
+    router.add(method, pattern, Access::Operator, [jobs, handler = std::move(handler)](const RouteContext& c) {
+      return jobs ? handler(c) : jsonError(501, "this collector has no export runner configured");
+    });
+  };
+  route("POST", "/api/v1/exports", [jobs, clock](const RouteContext& c) { return startExport(*jobs, c.request, clock()); });
+  route("GET", "/api/v1/exports", [jobs](const RouteContext&) { return listExports(*jobs); });
+  route("GET", "/api/v1/exports/{job}", [jobs](const RouteContext& c) {
+    const auto job = jobs->find(c.param(0));
+    if (!job) return jsonError(404, "no export " + c.param(0));
+    return ApiResponse{200, jobJson(*job).dump(), "application/json"};
+  });
+  route("GET", "/api/v1/exports/{job}/files/{file...}",
+        [jobs](const RouteContext& c) { return exportFile(*jobs, c.param(0), c.param(1)); });
 }
 
 }  // namespace annexa::collector

@@ -10,127 +10,203 @@ namespace annexa::collector {
 namespace {
 
 using isms::Reply;
-
-constexpr std::string_view kPrefix = "/api/v1/";
+using Clock = std::function<std::int64_t()>;
 
 ApiResponse toResponse(const Reply& reply) { return {reply.status, reply.body.dump(), "application/json"}; }
 
-bool parseId(const std::string& s, std::int64_t& id) {
-  long long v = 0;
-  if (!text::parseInt(s, v) || v <= 0) return false;
-  id = v;
-  return true;
+std::int64_t idOf(const RouteContext& c) { return std::stoll(c.param(0)); }  // {id}: 1 to 18 digits
+
+std::string actorOf(const RouteContext& c) {
+  return c.request.peer.commonName.empty() ? "unknown" : c.request.peer.commonName;
+}
+
+std::string queryValue(const RouteContext& c, const std::string& key) {
+  const auto it = c.query.find(key);
+  return it == c.query.end() ? std::string() : it->second;
+}
+
+// Writes carry a JSON object; an empty body is an empty object. A body that is not JSON is refused.
+Result<nlohmann::json> bodyOf(const RouteContext& c) {
+  if (c.request.body.empty()) return nlohmann::json::object();
+  auto parsed = parseJson(c.request.body);
+  if (!parsed) return makeError("request body: " + parsed.error());
+  return std::move(*parsed);
+}
+
+// Adds the routes of the registers with shared plumbing: reads are plain, writes parse the body, pass the actor and
+// the time, and tell the API the registers changed. The table itself lives only while routes are added: each
+// handler keeps its own copy of what it needs.
+class IsmsRouteTable {
+ public:
+  IsmsRouteTable(Router& router, isms::IsmsService& service, Clock clock, std::function<void()> changed)
+      : router_(router), service_(service), clock_(std::move(clock)), changed_(std::move(changed)) {}
+
+  using Read = std::function<ApiResponse(isms::IsmsService&, const RouteContext&, std::int64_t now)>;
+  using Write = std::function<Reply(isms::IsmsService&, const RouteContext&, const nlohmann::json& body,
+                                    const std::string& actor, std::int64_t now)>;
+
+  void read(std::string_view pattern, Read handler) {
+    router_.add("GET", pattern, Access::Operator, [service = &service_, clock = clock_, handler](const RouteContext& c) {
+      return handler(*service, c, clock());
+    });
+  }
+  void write(std::string_view method, std::string_view pattern, Write handler) {
+    router_.add(method, pattern, Access::Admin,
+                [service = &service_, clock = clock_, changed = changed_, handler](const RouteContext& c) {
+                  auto body = bodyOf(c);
+                  if (!body) return jsonError(400, body.error());
+                  auto response = toResponse(handler(*service, c, *body, actorOf(c), clock()));
+                  if (changed) changed();
+                  return response;
+                });
+  }
+  // GET …?format=csv and POST …/import for a register.
+  void csv(std::string_view base, isms::Register which) {
+    const std::string import = std::string(base) + "/import";
+    router_.add("POST", import, Access::Admin,
+                [service = &service_, clock = clock_, changed = changed_, which](const RouteContext& c) {
+                  auto response = toResponse(service->importCsv(which, c.request.body, actorOf(c), clock()));
+                  if (changed) changed();
+                  return response;
+                });
+  }
+
+ private:
+  Router& router_;
+  isms::IsmsService& service_;
+  Clock clock_;
+  std::function<void()> changed_;
+};
+
+// The list of a register, or its CSV export with ?format=csv.
+ApiResponse listOrCsv(isms::IsmsService& s, const RouteContext& c, std::int64_t now, isms::Register which,
+                      const std::function<ApiResponse()>& list) {
+  if (queryValue(c, "format") == "csv") return {200, s.exportCsv(which, now), "text/csv; charset=utf-8"};
+  return list();
+}
+
+void addSoaRoutes(IsmsRouteTable& t) {
+  t.read("/api/v1/soa", [](auto& s, const RouteContext& c, std::int64_t now) {
+    return listOrCsv(s, c, now, isms::Register::Soa, [&]() -> ApiResponse {
+      if (queryValue(c, "format") == "html") return {200, s.soaHtml(now), "text/html; charset=utf-8"};
+      return toResponse(s.soa(now));
+    });
+  });
+  t.csv("/api/v1/soa", isms::Register::Soa);
+  t.read("/api/v1/soa/{control}",
+         [](auto& s, const RouteContext& c, std::int64_t now) { return toResponse(s.soaControl(c.param(0), now)); });
+  for (const char* method : {"PUT", "PATCH"})
+    t.write(method, "/api/v1/soa/{control}", [](auto& s, const RouteContext& c, const auto& body, const auto& actor,
+                                                std::int64_t now) { return s.updateSoa(c.param(0), body, actor, now); });
+  t.write("POST", "/api/v1/soa/{control}/evidence",
+          [](auto& s, const RouteContext& c, const auto& body, const auto& actor, std::int64_t now) {
+            return s.addEvidence(c.param(0), body, actor, now);
+          });
+}
+
+void addExceptionRoutes(IsmsRouteTable& t) {
+  t.read("/api/v1/exceptions", [](auto& s, const RouteContext& c, std::int64_t now) {
+    return listOrCsv(s, c, now, isms::Register::Exceptions, [&]() -> ApiResponse {
+      if (c.query.count("expiring_days")) {
+        long long days = 0;
+        if (!text::parseInt(queryValue(c, "expiring_days"), days) || days <= 0 || days > 3660)
+          return jsonError(400, "expiring_days must be a number of days");
+        return toResponse(s.exceptions(now, static_cast<int>(days)));
+      }
+      if (c.query.count("at")) {  // the register as it stood then: which exceptions were valid
+        const auto at = parseRfc3339(queryValue(c, "at"));
+        if (!at) return jsonError(400, "at must be a date (YYYY-MM-DD or RFC 3339)");
+        return toResponse(s.exceptions(*at));
+      }
+      return toResponse(s.exceptions(now));
+    });
+  });
+  t.csv("/api/v1/exceptions", isms::Register::Exceptions);
+  t.write("POST", "/api/v1/exceptions",
+          [](auto& s, const RouteContext&, const auto& body, const auto& actor, std::int64_t now) {
+            return s.addException(body, actor, now);
+          });
+  const auto revoke = [](auto& s, const RouteContext& c, const auto&, const auto& actor, std::int64_t now) {
+    return s.revokeException(idOf(c), actor, now);
+  };
+  t.write("DELETE", "/api/v1/exceptions/{id}", revoke);
+  t.write("POST", "/api/v1/exceptions/{id}/revoke", revoke);
+}
+
+void addRiskRoutes(IsmsRouteTable& t) {
+  t.read("/api/v1/risks", [](auto& s, const RouteContext& c, std::int64_t now) {
+    return listOrCsv(s, c, now, isms::Register::Risks, [&] { return toResponse(s.risks(now)); });
+  });
+  t.csv("/api/v1/risks", isms::Register::Risks);
+  t.write("POST", "/api/v1/risks", [](auto& s, const RouteContext&, const auto& body, const auto& actor,
+                                      std::int64_t now) { return s.addRisk(body, actor, now); });
+  t.read("/api/v1/risks/{id}",
+         [](auto& s, const RouteContext& c, std::int64_t now) { return toResponse(s.risk(idOf(c), now)); });
+  for (const char* method : {"PUT", "PATCH"})
+    t.write(method, "/api/v1/risks/{id}", [](auto& s, const RouteContext& c, const auto& body, const auto& actor,
+                                             std::int64_t now) { return s.updateRisk(idOf(c), body, actor, now); });
+}
+
+void addNonConformityRoutes(IsmsRouteTable& t) {
+  t.read("/api/v1/nonconformities", [](auto& s, const RouteContext& c, std::int64_t now) {
+    return listOrCsv(s, c, now, isms::Register::NonConformities, [&] { return toResponse(s.nonConformities(now)); });
+  });
+  t.csv("/api/v1/nonconformities", isms::Register::NonConformities);
+  t.write("POST", "/api/v1/nonconformities", [](auto& s, const RouteContext&, const auto& body, const auto& actor,
+                                                std::int64_t now) { return s.addNonConformity(body, actor, now); });
+  t.read("/api/v1/nonconformities/proposals",
+         [](auto& s, const RouteContext&, std::int64_t now) { return toResponse(s.proposals(now)); });
+  t.write("POST", "/api/v1/nonconformities/proposals",
+          [](auto& s, const RouteContext&, const auto&, const auto& actor, std::int64_t now) {
+            return s.applyProposals(actor, now);
+          });
+  t.read("/api/v1/nonconformities/{id}",
+         [](auto& s, const RouteContext& c, std::int64_t now) { return toResponse(s.nonConformity(idOf(c), now)); });
+  for (const char* method : {"PUT", "PATCH"})
+    t.write(method, "/api/v1/nonconformities/{id}",
+            [](auto& s, const RouteContext& c, const auto& body, const auto& actor, std::int64_t now) {
+              return s.updateNonConformity(idOf(c), body, actor, now);
+            });
+  t.write("POST", "/api/v1/nonconformities/{id}/transition",
+          [](auto& s, const RouteContext& c, const auto& body, const auto& actor, std::int64_t now) {
+            return s.transitionNonConformity(idOf(c), body, actor, now);
+          });
+}
+
+void addProgrammeRoutes(IsmsRouteTable& t) {
+  t.read("/api/v1/readiness", [](auto& s, const RouteContext&, std::int64_t now) { return toResponse(s.readiness(now)); });
+  for (const char* method : {"PUT", "POST"})
+    t.write(method, "/api/v1/readiness/{item}", [](auto& s, const RouteContext& c, const auto& body,
+                                                   const auto& actor, std::int64_t now) {
+      return s.attest(c.param(0), body, actor, now);
+    });
+  t.read("/api/v1/calendar", [](auto& s, const RouteContext&, std::int64_t now) { return toResponse(s.calendar(now)); });
+  for (const char* method : {"PUT", "PATCH"})
+    t.write(method, "/api/v1/calendar", [](auto& s, const RouteContext&, const auto& body, const auto& actor,
+                                           std::int64_t now) { return s.updateCalendar(body, actor, now); });
+  t.read("/api/v1/management-review", [](auto& s, const RouteContext& c, std::int64_t now) -> ApiResponse {
+    std::optional<std::int64_t> since;
+    if (c.query.count("since")) {
+      since = parseRfc3339(queryValue(c, "since"));
+      if (!since) return jsonError(400, "since must be a date (YYYY-MM-DD or RFC 3339)");
+    }
+    return {200, s.managementReview(now, since), "text/html; charset=utf-8"};
+  });
+  t.read("/api/v1/isms/audit", [](auto& s, const RouteContext& c, std::int64_t) {
+    return toResponse(s.audit(queryValue(c, "entity"), queryValue(c, "id")));
+  });
 }
 
 }  // namespace
 
-bool IsmsApi::handles(std::string_view path) {
-  if (!text::startsWith(path, kPrefix)) return false;
-  const auto rest = path.substr(kPrefix.size());
-  const auto first = rest.substr(0, rest.find('/'));
-  return first == "soa" || first == "exceptions" || first == "risks" || first == "nonconformities" ||
-         first == "readiness" || rest == "isms/audit" || first == "calendar" || first == "management-review";
-}
-
-ApiResponse IsmsApi::handle(const ApiRequest& request, const std::map<std::string, std::string>& query) {
-  const auto path = splitTarget(request.target).first;
-  auto parts = text::split(std::string_view(path).substr(kPrefix.size()), '/');
-  while (!parts.empty() && parts.back().empty()) parts.pop_back();
-  const auto& method = request.method;
-  const bool get = method == "GET";
-  const std::string actor = request.peer.commonName.empty() ? "unknown" : request.peer.commonName;
-  const auto now = clock_();
-  const auto queryValue = [&](const std::string& key) { return query.count(key) ? query.at(key) : std::string(); };
-
-  const std::string& base = parts[0];
-  const std::size_t n = parts.size();
-
-  // Register exports and CSV imports.
-  if (base != "readiness" && base != "isms" && base != "calendar" && base != "management-review") {
-    const auto which = isms::parseRegister(base);
-    if (which && n == 1 && get && queryValue("format") == "csv")
-      return {200, service_.exportCsv(*which, now), "text/csv; charset=utf-8"};
-    if (which && n == 2 && parts[1] == "import") {
-      if (method != "POST") return jsonError(405, "use POST with a CSV body");
-      return toResponse(service_.importCsv(*which, request.body, actor, now));
-    }
-  }
-
-  // Writes carry JSON; an empty body is an empty object.
-  nlohmann::json body = nlohmann::json::object();
-  if (!get && !request.body.empty()) {
-    auto parsed = parseJson(request.body);
-    if (!parsed) return jsonError(400, "request body: " + parsed.error());
-    body = std::move(*parsed);
-  }
-
-  if (base == "soa") {
-    if (n == 1 && get) {
-      if (queryValue("format") == "html") return {200, service_.soaHtml(now), "text/html; charset=utf-8"};
-      return toResponse(service_.soa(now));
-    }
-    if (n == 2 && get) return toResponse(service_.soaControl(parts[1], now));
-    if (n == 2 && (method == "PUT" || method == "PATCH")) return toResponse(service_.updateSoa(parts[1], body, actor, now));
-    if (n == 3 && parts[2] == "evidence" && method == "POST")
-      return toResponse(service_.addEvidence(parts[1], body, actor, now));
-  } else if (base == "exceptions") {
-    if (n == 1 && get) {
-      if (query.count("expiring_days")) {
-        std::int64_t days = 0;
-        if (!parseId(queryValue("expiring_days"), days) || days > 3660)
-          return jsonError(400, "expiring_days must be a number of days");
-        return toResponse(service_.exceptions(now, static_cast<int>(days)));
-      }
-      if (query.count("at")) {  // the register as it stood then: which exceptions were valid
-        const auto at = parseRfc3339(queryValue("at"));
-        if (!at) return jsonError(400, "at must be a date (YYYY-MM-DD or RFC 3339)");
-        return toResponse(service_.exceptions(*at));
-      }
-      return toResponse(service_.exceptions(now));
-    }
-    if (n == 1 && method == "POST") return toResponse(service_.addException(body, actor, now));
-    std::int64_t id = 0;
-    if (n >= 2 && !parseId(parts[1], id)) return jsonError(404, "no exception " + parts[1]);
-    if ((n == 2 && method == "DELETE") || (n == 3 && parts[2] == "revoke" && method == "POST"))
-      return toResponse(service_.revokeException(id, actor, now));
-  } else if (base == "risks") {
-    if (n == 1 && get) return toResponse(service_.risks(now));
-    if (n == 1 && method == "POST") return toResponse(service_.addRisk(body, actor, now));
-    std::int64_t id = 0;
-    if (n == 2 && !parseId(parts[1], id)) return jsonError(404, "no risk " + parts[1]);
-    if (n == 2 && get) return toResponse(service_.risk(id, now));
-    if (n == 2 && (method == "PUT" || method == "PATCH")) return toResponse(service_.updateRisk(id, body, actor, now));
-  } else if (base == "nonconformities") {
-    if (n == 1 && get) return toResponse(service_.nonConformities(now));
-    if (n == 1 && method == "POST") return toResponse(service_.addNonConformity(body, actor, now));
-    if (n == 2 && parts[1] == "proposals") {
-      if (get) return toResponse(service_.proposals(now));
-      if (method == "POST") return toResponse(service_.applyProposals(actor, now));
-    }
-    std::int64_t id = 0;
-    if (n >= 2 && !parseId(parts[1], id)) return jsonError(404, "no non-conformity " + parts[1]);
-    if (n == 2 && get) return toResponse(service_.nonConformity(id, now));
-    if (n == 2 && (method == "PUT" || method == "PATCH"))
-      return toResponse(service_.updateNonConformity(id, body, actor, now));
-    if (n == 3 && parts[2] == "transition" && method == "POST")
-      return toResponse(service_.transitionNonConformity(id, body, actor, now));
-  } else if (base == "readiness") {
-    if (n == 1 && get) return toResponse(service_.readiness(now));
-    if (n == 2 && (method == "PUT" || method == "POST")) return toResponse(service_.attest(parts[1], body, actor, now));
-  } else if (base == "calendar" && n == 1) {
-    if (get) return toResponse(service_.calendar(now));
-    if (method == "PUT" || method == "PATCH") return toResponse(service_.updateCalendar(body, actor, now));
-  } else if (base == "management-review" && n == 1 && get) {
-    std::optional<std::int64_t> since;
-    if (query.count("since")) {
-      since = parseRfc3339(queryValue("since"));
-      if (!since) return jsonError(400, "since must be a date (YYYY-MM-DD or RFC 3339)");
-    }
-    return {200, service_.managementReview(now, since), "text/html; charset=utf-8"};
-  } else if (base == "isms" && get) {
-    return toResponse(service_.audit(queryValue("entity"), queryValue("id")));
-  }
-  return jsonError(404, "no such endpoint: " + method + " " + path);
+void addIsmsRoutes(Router& router, isms::IsmsService& service, std::function<std::int64_t()> clock,
+                   std::function<void()> registersChanged) {
+  IsmsRouteTable table(router, service, std::move(clock), std::move(registersChanged));
+  addSoaRoutes(table);
+  addExceptionRoutes(table);
+  addRiskRoutes(table);
+  addNonConformityRoutes(table);
+  addProgrammeRoutes(table);
 }
 
 }  // namespace annexa::collector

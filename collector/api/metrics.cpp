@@ -16,28 +16,6 @@ std::string escapeLabelValue(std::string_view value) {
   return out;
 }
 
-std::string routeLabel(std::string_view target) {
-  // Every first path segment below /api/v1/ that a route of the API (or of its ISMS and export parts) starts with.
-  static constexpr std::string_view kResources[] = {
-      "enroll", "reports",    "posture", "controls",        "hosts",     "findings", "history",  "tokens",
-      "agents", "operators",  "exports", "soa",             "exceptions", "risks",   "readiness", "isms",
-      "calendar", "nonconformities", "management-review"};
-  constexpr std::string_view kApi = "/api/v1/";
-  target = target.substr(0, target.find('?'));
-  if (target == "/healthz" || target == "/metrics") return std::string(target);
-  if (target.substr(0, kApi.size()) != kApi) return "other";
-  const auto rest = target.substr(kApi.size());
-  const auto slash = rest.find('/');
-  const auto resource = rest.substr(0, slash);
-  for (const auto known : kResources) {
-    if (resource != known) continue;
-    // Anything below a resource (an id, an action) is one label: ids come from clients and grow with the fleet.
-    const bool deeper = slash != std::string_view::npos && slash + 1 < rest.size();
-    return std::string(kApi) + std::string(known) + (deeper ? "/{id}" : "");
-  }
-  return "other";
-}
-
 void Metrics::reportRejected(const std::string& reason) {
   std::lock_guard lock(mutex_);
   ++rejected_[reason];

@@ -14,10 +14,6 @@ namespace annexa::collector {
 // A label value as the Prometheus text format writes it: backslash, double quote and line feed escaped.
 std::string escapeLabelValue(std::string_view value);
 
-// The route label of a request target: one of a fixed set of the API's routes ("/api/v1/hosts/{id}"), or
-// "other". Never the raw target: labels live as long as the process, so they must not grow with what clients send.
-std::string routeLabel(std::string_view target);
-
 class Metrics {
  public:
   void reportAccepted() { ++reportsAccepted_; }

@@ -7,15 +7,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/api/tokens.hpp"
 #include "collector/app/cli_args.hpp"
 #include "collector/app/data_dir.hpp"
+#include "collector/app/evidence_cli.hpp"
+#include "collector/app/isms_cli.hpp"
+#include "collector/app/maintenance.hpp"
+#include "collector/app/pack_cli.hpp"
 #include "collector/evidence/evidence_signer.hpp"
 #include "collector/evidence/evidence_verify.hpp"
 #include "collector/net/https_server.hpp"
-#include "collector/api/isms_routes.hpp"
-#include "collector/app/evidence_cli.hpp"
-#include "collector/app/isms_cli.hpp"
-#include "collector/app/pack_cli.hpp"
 #include "collector/isms/isms_fleet.hpp"
 #include "collector/posture/posture.hpp"
 #include "collector/posture/posture_at.hpp"
@@ -99,14 +100,14 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   Metrics metrics;
   RevocationList revocations;
   IngestQueue queue(*store);
-  Api api(*store, queue, metrics, revocations, *ca, Catalog::builtin(), CheckMapping::builtin(), config->api, unixNow);
   auto ismsStore = isms::IsmsStore::open(dir.database());
   isms::IsmsService ismsService(*store, *ismsStore, Catalog::builtin(), CheckMapping::builtin(), {});
-  IsmsApi ismsApi(ismsService, unixNow);
-  api.attachIsms(&ismsApi);
   // Declared before the server: the server stops (no new export requests) before the jobs are joined.
   ExportJobs exports(dir.exports(), exportRunner(dir, *store, unixNow), unixNow);
-  api.attachExports(&exports);
+  Api api(*store, queue, metrics, revocations, *ca, Catalog::builtin(), CheckMapping::builtin(), config->api, unixNow,
+          {&ismsService, &exports});
+  Maintenance maintenance(*store, api, revocations, &ismsService, config->maintenance, unixNow);
+  maintenance.run();  // the revocation list is loaded before the first handshake
   HttpsServer server(config->server, api, metrics, revocations);
   if (auto started = server.start(); !started) return fail(err, started.error());
   const std::string url = ServerEndpoint{config->server.address, server.port()}.url();
@@ -117,7 +118,10 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   out << "annexa-collector listening on " << url << " (" << config->server.threads << " threads, database "
       << dir.database().string() << ")" << std::endl;
   (*signer)->start();
-  server.run(true);
+  {
+    MaintenanceLoop upkeep(maintenance);
+    server.run(true);
+  }
   queue.stop();  // everything acknowledged is already committed; this drains what was still queued
   if (auto lastHead = (*signer)->stop(); !lastHead) err << "annexa-collector: " << lastHead.error() << std::endl;
   out << "annexa-collector stopped (" << metrics.accepted() << " reports stored this run)" << std::endl;
@@ -129,18 +133,18 @@ int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::o
   auto store = openSqliteStore(dir.database());
   const auto now = unixNow();
   if (action == "create") {
-    // The same caps as POST /api/v1/tokens: a token is a credential anyone holding it can enroll with.
     auto ttl = parseDurationSeconds(args.optionOr("--ttl", "24h"));
     if (!ttl) return fail(err, "--ttl: " + ttl.error());
-    if (*ttl < 60 || *ttl > kMaxTokenTtlSeconds) return fail(err, "--ttl must be between 1m and 30d");
     long long uses = 1;
-    if (!text::parseInt(args.optionOr("--uses", "1"), uses) || uses < 1 || uses > kMaxTokenUses)
-      return fail(err, "--uses must be a number from 1 to " + std::to_string(kMaxTokenUses));
-    const auto secret = randomBytes(24);
-    const std::string token = "anx_" + toHex(secret.data(), secret.size());
-    TokenRecord record{uuid4(), args.optionOr("--label", ""), now, now + *ttl, uses, std::nullopt,
-                       args.hasFlag("--allow-no-machine-id"), args.hasFlag("--allow-duplicate-machine-id")};
-    store->addToken(record, sha256Hex(token));
+    if (!text::parseInt(args.optionOr("--uses", "1"), uses)) return fail(err, "--uses must be a number");
+    // The same rules as POST /api/v1/tokens: a token is a credential anyone holding it can enroll with.
+    auto minted = mintEnrollmentToken(*store, {*ttl, uses, args.optionOr("--label", ""),
+                                               args.hasFlag("--allow-no-machine-id"),
+                                               args.hasFlag("--allow-duplicate-machine-id")},
+                                      now);
+    if (!minted) return fail(err, minted.error());
+    const auto& record = minted->record;
+    const auto& token = minted->secret;
     if (args.optionOr("--format", "text") == "json") {
       out << nlohmann::json{{"id", record.id}, {"token", token}, {"expires_at", formatRfc3339(record.expiresAt)},
                             {"uses", uses}}.dump()

@@ -173,7 +173,7 @@ Result<CollectorConfig> loadCollectorConfig(const DataDir& dir) {
     if (!v) return makeError(v.error());
     if (key == "threads" && *v > 0) config.server.threads = static_cast<int>(*v);
     else if (key == "body_limit_bytes") config.server.bodyLimit = static_cast<std::size_t>(*v);
-    else if (key == "retention_days") config.api.retentionDays = *v;
+    else if (key == "retention_days") config.maintenance.retentionDays = *v;
     else if (key == "agent_certificate_days") config.api.agentCertificateDays = static_cast<int>(*v);
     else if (key == "default_interval_seconds") config.api.defaultIntervalSeconds = *v;
     else if (key == "evidence_sign_interval_seconds") config.evidenceSignIntervalSeconds = *v;

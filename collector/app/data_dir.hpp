@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collector/api/api.hpp"
+#include "collector/app/maintenance.hpp"
 #include "collector/net/https_server.hpp"
 #include "common/result.hpp"
 
@@ -46,6 +47,7 @@ Result<std::filesystem::path> addOperator(const DataDir& dir, Store& store, cons
 struct CollectorConfig {
   ServerOptions server;
   ApiOptions api;
+  MaintenanceOptions maintenance;
   // "evidence_sign_interval_seconds": how often at most a moved evidence-log head is signed.
   std::int64_t evidenceSignIntervalSeconds = 60;
 };

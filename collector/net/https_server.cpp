@@ -60,16 +60,15 @@ class HttpsServer::Impl {
  public:
   class Session;
 
-  Impl(ServerOptions options, Api& api, Metrics& metrics, RevocationList& revocations)
+  Impl(ServerOptions options, RequestHandler& handler, Metrics& metrics, const RevocationList& revocations)
       : options_(std::move(options)),
-        api_(api),
+        handler_(handler),
         metrics_(metrics),
         revocations_(revocations),
         ioc_(std::max(1, options_.threads)),
         control_(net::make_strand(ioc_)),
         ssl_(ssl::context::tls_server),
         acceptor_(control_),
-        maintenanceTimer_(control_),
         graceTimer_(control_),
         signals_(control_) {}
 
@@ -84,9 +83,7 @@ class HttpsServer::Impl {
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) return makeError("cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " + ec.message());
-    api_.maintain();
     doAccept();
-    scheduleMaintenance();
     return success();
   }
 
@@ -119,7 +116,7 @@ class HttpsServer::Impl {
 
   bool stopping() const { return stopping_; }
   const ServerOptions& options() const { return options_; }
-  Api& api() { return api_; }
+  RequestHandler& handler() { return handler_; }
   Metrics& metrics() { return metrics_; }
 
   void track(const std::shared_ptr<Session>& session) {
@@ -152,7 +149,7 @@ class HttpsServer::Impl {
     if (ec) return makeError("CA certificate " + options_.caCertificate.string() + ": " + ec.message());
     // Ask for a client certificate and verify one when sent; enrollment is the one route that works without.
     SSL_CTX_set_verify(native, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, verifyPeer);
-    if (revocationSlot() < 0 || SSL_CTX_set_ex_data(native, revocationSlot(), &revocations_) != 1)
+    if (revocationSlot() < 0 || SSL_CTX_set_ex_data(native, revocationSlot(), const_cast<RevocationList*>(&revocations_)) != 1)
       return makeError("cannot attach the revocation list to the TLS context");
     return success();
   }
@@ -172,31 +169,12 @@ class HttpsServer::Impl {
 
   void startSession(tcp::socket socket);
 
-  void scheduleMaintenance() {
-    maintenanceTimer_.expires_after(options_.maintenanceInterval);
-    maintenanceTimer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || stopping_) return;
-      // The work itself off the control strand (a posture rebuild at 10,000 hosts takes a few hundred ms, which
-      // would hold back every new connection), and the timer set again back on it.
-      net::post(ioc_, [this] {
-        try {
-          api_.maintain();
-        } catch (const std::exception& e) {
-          std::fprintf(stderr, "annexa-collector: maintenance failed: %s\n", e.what());
-        }
-        net::post(control_, [this] {
-          if (!stopping_) scheduleMaintenance();
-        });
-      });
-    });
-  }
-
   void beginShutdown();
 
   ServerOptions options_;
-  Api& api_;
+  RequestHandler& handler_;
   Metrics& metrics_;
-  RevocationList& revocations_;
+  const RevocationList& revocations_;
   net::io_context ioc_;
   // The acceptor, the timers and the signal set are not thread-safe, and their handlers run on any of the pool's
   // threads: all of them live on this strand, so shutdown never closes the acceptor while a handler starts the
@@ -204,7 +182,6 @@ class HttpsServer::Impl {
   net::strand<net::io_context::executor_type> control_;
   ssl::context ssl_;
   tcp::acceptor acceptor_;
-  net::steady_timer maintenanceTimer_;
   net::steady_timer graceTimer_;
   net::signal_set signals_;
   std::atomic<bool> stopping_{false};
@@ -294,9 +271,9 @@ class HttpsServer::Impl::Session : public std::enable_shared_from_this<Session> 
     keepAlive_ = message.keep_alive();
     ApiRequest request{std::string(message.method_string()), std::string(message.target()), std::move(message.body()),
                        peer_, sourceAddress()};
-    route_ = routeLabel(request.target);
+    route_ = server_.handler().routeLabel(request.target);
     auto self = shared_from_this();
-    server_.api().handle(request, [self](ApiResponse response) {
+    server_.handler().handle(request, [self](ApiResponse response) {
       // The answer may come from the storage thread: hop back onto this connection's strand.
       net::post(self->stream_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->send(std::move(response), self->keepAlive_); });
@@ -391,7 +368,6 @@ void HttpsServer::Impl::beginShutdown() {
   if (stopping_.exchange(true)) return;
   boost::system::error_code ignored;
   acceptor_.close(ignored);
-  maintenanceTimer_.cancel();
   signals_.cancel();
   {
     std::lock_guard lock(sessionsMutex_);
@@ -425,8 +401,9 @@ void HttpsServer::Impl::beginShutdown() {
   (*check)();
 }
 
-HttpsServer::HttpsServer(ServerOptions options, Api& api, Metrics& metrics, RevocationList& revocations)
-    : impl_(std::make_unique<Impl>(std::move(options), api, metrics, revocations)) {}
+HttpsServer::HttpsServer(ServerOptions options, RequestHandler& handler, Metrics& metrics,
+                         const RevocationList& revocations)
+    : impl_(std::make_unique<Impl>(std::move(options), handler, metrics, revocations)) {}
 HttpsServer::~HttpsServer() = default;
 VoidResult HttpsServer::start() { return impl_->start(); }
 std::uint16_t HttpsServer::port() const { return impl_->port(); }

@@ -9,7 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "collector/api/api.hpp"
+#include "collector/api/http.hpp"
+#include "collector/api/metrics.hpp"
+#include "collector/api/revocation_list.hpp"
 #include "common/result.hpp"
 
 namespace annexa::collector {
@@ -23,7 +25,6 @@ struct ServerOptions {
   std::chrono::milliseconds headerTimeout{10000};
   std::chrono::milliseconds bodyTimeout{30000};
   std::chrono::milliseconds idleTimeout{60000};
-  std::chrono::milliseconds maintenanceInterval{5000};
   std::chrono::milliseconds shutdownGrace{10000};
   std::filesystem::path certificateChain;  // server certificate followed by the CA
   std::filesystem::path privateKey;
@@ -32,7 +33,8 @@ struct ServerOptions {
 
 class HttpsServer {
  public:
-  HttpsServer(ServerOptions options, Api& api, Metrics& metrics, RevocationList& revocations);
+  // `handler` answers requests and names their routes for metrics; `revocations` is checked at each handshake.
+  HttpsServer(ServerOptions options, RequestHandler& handler, Metrics& metrics, const RevocationList& revocations);
   ~HttpsServer();
   HttpsServer(const HttpsServer&) = delete;
   HttpsServer& operator=(const HttpsServer&) = delete;

@@ -25,6 +25,7 @@
 #include <openssl/ssl.h>
 
 #include "collector/app/data_dir.hpp"
+#include "collector/app/maintenance.hpp"
 #include "collector/net/https_server.hpp"
 #include "common/catalog.hpp"
 #include "common/clock.hpp"
@@ -104,7 +105,12 @@ class InProcessCollector {
     return options;
   }
 
-  explicit InProcessCollector(collector::ServerOptions options = fastOptions(), collector::SqliteTuning tuning = {})
+  // What the API serves beyond the fleet (ISMS registers, export jobs), made once the data directory exists.
+  using Extras = std::function<collector::ApiExtras(InProcessCollector&)>;
+
+  // Maintenance runs once before serving, as in `serve`, and then only when a test calls maintain().
+  explicit InProcessCollector(collector::ServerOptions options = fastOptions(), collector::SqliteTuning tuning = {},
+                              const Extras& extras = {})
       : data_{root_.path() / "data"} {
     auto init = collector::initDataDir(data_, {});
     if (!init) throw std::runtime_error(init.error());
@@ -116,7 +122,10 @@ class InProcessCollector {
     queue_ = std::make_unique<collector::IngestQueue>(*store_);
     api_ = std::make_unique<collector::Api>(*store_, *queue_, metrics_, revocations_, ca_, Catalog::builtin(),
                                             CheckMapping::builtin(), collector::ApiOptions{},
-                                            [this] { return now_.load(); });
+                                            [this] { return now_.load(); }, extras ? extras(*this) : collector::ApiExtras{});
+    maintenance_ = std::make_unique<collector::Maintenance>(*store_, *api_, revocations_, nullptr,
+                                                            collector::MaintenanceOptions{}, [this] { return now_.load(); });
+    maintenance_->run();
     options.certificateChain = data_.serverChain();
     options.privateKey = data_.serverKey();
     options.caCertificate = data_.caCertificate();
@@ -152,6 +161,9 @@ class InProcessCollector {
   collector::IngestQueue& queue() { return *queue_; }
   collector::Metrics& metrics() { return metrics_; }
   collector::Api& api() { return *api_; }
+  // One maintenance round, as `serve` runs every few seconds (revocations made elsewhere, the body dictionary,
+  // today's posture row, retention).
+  void maintain() { maintenance_->run(); }
   const collector::DataDir& data() const { return data_; }
   const std::filesystem::path& scratch() const { return root_.path(); }
   void advanceClock(std::int64_t seconds) { now_ += seconds; }
@@ -217,6 +229,7 @@ class InProcessCollector {
   collector::CertificateAuthority ca_;
   std::unique_ptr<collector::IngestQueue> queue_;
   std::unique_ptr<collector::Api> api_;
+  std::unique_ptr<collector::Maintenance> maintenance_;
   std::unique_ptr<collector::HttpsServer> server_;
   std::uint16_t port_ = 0;
   std::atomic<bool> stopped_{false};

@@ -44,7 +44,7 @@ TEST_F(ConfigTest, ReadsEveryKey) {
   EXPECT_EQ(config->server.bodyLimit, 2048u);
   EXPECT_EQ(config->server.handshakeTimeout, std::chrono::milliseconds(100));
   EXPECT_EQ(config->server.idleTimeout, std::chrono::milliseconds(400));
-  EXPECT_EQ(config->api.retentionDays, 30);
+  EXPECT_EQ(config->maintenance.retentionDays, 30);
   EXPECT_EQ(config->api.agentCertificateDays, 90);
   EXPECT_EQ(config->api.defaultIntervalSeconds, 300);
 }

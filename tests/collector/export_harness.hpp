@@ -73,22 +73,23 @@ class GatedRunner {
 // The in-process collector with ExportJobs over DATA/exports; the server stops before the jobs go away.
 class ExportCollector {
  public:
-  explicit ExportCollector(bool withRunner = true, bool gateOpen = false) {
+  explicit ExportCollector(bool withRunner = true, bool gateOpen = false)
+      : collector(InProcessCollector::fastOptions(), {}, [this, withRunner](InProcessCollector& c) {
+          if (!withRunner) return collector::ApiExtras{};
+          jobs = std::make_unique<collector::ExportJobs>(c.data().exports(), gate.runner(), [&c] { return c.now(); });
+          return collector::ApiExtras{nullptr, jobs.get()};
+        }) {
     if (gateOpen) gate.open();
-    if (withRunner) {
-      jobs = std::make_unique<collector::ExportJobs>(collector.data().exports(), gate.runner(),
-                                                     [this] { return collector.now(); });
-      collector.api().attachExports(jobs.get());
-    }
   }
   ~ExportCollector() {
     gate.open();
     collector.stop();
   }
 
-  InProcessCollector collector;
+  // The jobs outlive the collector's server: members are destroyed in reverse order.
   GatedRunner gate;
   std::unique_ptr<collector::ExportJobs> jobs;
+  InProcessCollector collector;
 };
 
 }  // namespace annexa::test

@@ -196,7 +196,13 @@ TEST(ExportJobs, ContentTypesAndSafeNames) {
 // The real runner, as `serve` wires it: the job writes a signed evidence pack of the stored fleet that
 // verify-pack accepts, and the API serves its files byte for byte.
 TEST(ExportJobs, TheRealRunnerWritesAVerifiableEvidencePack) {
-  InProcessCollector collector;
+  std::unique_ptr<collector::ExportJobs> jobs;  // outlives the collector's server
+  InProcessCollector collector(InProcessCollector::fastOptions(), {}, [&](InProcessCollector& c) {
+    jobs = std::make_unique<collector::ExportJobs>(
+        c.data().exports(), collector::exportRunner(c.data(), c.store(), [&c] { return c.now(); }),
+        [&c] { return c.now(); });
+    return collector::ApiExtras{nullptr, jobs.get()};
+  });
   collector::AgentRecord agent;
   agent.id = "agent-1";
   agent.hostname = "web-1";
@@ -213,10 +219,6 @@ TEST(ExportJobs, TheRealRunnerWritesAVerifiableEvidencePack) {
   ssh.evidence = {{"/etc/ssh/sshd_config", "PermitRootLogin yes", "no"}};
   report.results = {ssh};
   collector.store().ingest({{"agent-1", report, toJson(report).dump(), collector.now() - 3600, {}}});
-  collector::ExportJobs jobs(collector.data().exports(),
-                             collector::exportRunner(collector.data(), collector.store(), [&] { return collector.now(); }),
-                             [&] { return collector.now(); });
-  collector.api().attachExports(&jobs);
 
   auto viewer = collector.client(collector.operatorTls("auditor", pki::Role::Viewer));
   const auto id = startExport(*viewer);

@@ -26,7 +26,7 @@ TEST(OperatorRevocation, ReissuingAnOperatorRevokesTheOldCertificateAtTheHandsha
   ASSERT_EQ(statusOf(collector.client(asAdmin)->request("POST", "/api/v1/tokens", "{}")), 201);
   // Downgraded to viewer with `operators add alice --role viewer` (another process: seen at the next maintenance).
   const auto asViewer = collector.issueOperator("alice", pki::Role::Viewer);
-  collector.api().maintain();
+  collector.maintain();
   const auto failuresBefore = collector.metrics().handshakeFailures();
   const auto old = collector.client(asAdmin)->request("POST", "/api/v1/tokens", "{}");
   EXPECT_FALSE(old.ok()) << "the old admin certificate still works: HTTP " << old->status;

@@ -138,7 +138,7 @@ TEST_F(ServerTest, AnAgentRevokedFromTheCommandLineIsRefusedAfterTheNextMaintena
   // `annexa-collector agents revoke` writes the database from another process; the server learns of it when it
   // refreshes its revocation list, and from then on refuses the agent's reports on an open connection too.
   ASSERT_TRUE(collector_.store().revokeAgent(agent.id, collector_.now()));
-  collector_.api().maintain();
+  collector_.maintain();
   auto late = kept->request("POST", "/api/v1/reports", test::reportBody(test::makeReport(agent.id, agent.machineId)));
   ASSERT_TRUE(late.ok()) << late.error();
   EXPECT_EQ(late->status, 403) << late->body;
@@ -400,7 +400,6 @@ TEST(ServerShutdown, StopsCleanlyWhileConnectionsKeepArriving) {
 
 TEST(ServerMaintenance, TrainsTheBodyDictionaryAtTheFirstMaintenanceWithEnoughReports) {
   auto options = InProcessCollector::fastOptions();
-  options.maintenanceInterval = std::chrono::hours(1);  // maintain() only when the test calls it
   SqliteTuning tuning;
   tuning.dictionaryAfterReports = 40;
   tuning.dictionarySamples = 40;
@@ -422,7 +421,7 @@ TEST(ServerMaintenance, TrainsTheBodyDictionaryAtTheFirstMaintenanceWithEnoughRe
   }
   EXPECT_TRUE(metricsShow("0"));
   // Seconds after the start-up maintenance, not a minute later: new bodies shrink from then on.
-  collector.api().maintain();
+  collector.maintain();
   const auto dictionary = collector.store().bodyDictionary();
   ASSERT_NE(dictionary, nullptr);
   EXPECT_TRUE(metricsShow(std::to_string(dictionary->id())));

@@ -1,4 +1,5 @@
-// The read side of the API: posture details, hosts, findings and history as JSON.
+#include "collector/api/fleet_routes.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -6,7 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "collector/api/api.hpp"
 #include "collector/posture/posture_at.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
@@ -50,7 +50,7 @@ nlohmann::json agentJson(const AgentRecord& a, std::int64_t now) {
 }
 
 // A whole number in [min, max], or `fallback` when absent; anything else is refused rather than wrapped or clamped.
-Result<int> queryInt(const std::map<std::string, std::string>& query, const std::string& key, int fallback, int min,
+Result<int> queryInt(const Query& query, const std::string& key, int fallback, int min,
                      int max) {
   const auto it = query.find(key);
   if (it == query.end()) return fallback;
@@ -62,7 +62,64 @@ Result<int> queryInt(const std::map<std::string, std::string>& query, const std:
 
 }  // namespace
 
-Result<std::optional<std::int64_t>> Api::instantOf(const std::map<std::string, std::string>& query) {
+FleetRoutes::FleetRoutes(Store& store, const Catalog& catalog, const CheckMapping& mapping, Acceptance acceptance,
+                         Clock clock)
+    : store_(store), catalog_(catalog), mapping_(mapping), acceptance_(std::move(acceptance)), clock_(std::move(clock)) {}
+
+void FleetRoutes::addRoutes(Router& router) {
+  router.add("GET", "/api/v1/posture", Access::Operator, [this](const RouteContext& c) { return postureView(c.query); });
+  router.add("GET", "/api/v1/controls/{control}", Access::Operator,
+             [this](const RouteContext& c) { return controlDetail(c.param(0), c.query); });
+  router.add("GET", "/api/v1/hosts", Access::Operator, [this](const RouteContext& c) { return hostList(c.query); });
+  router.add("GET", "/api/v1/hosts/{agent}", Access::Operator,
+             [this](const RouteContext& c) { return hostDetail(c.param(0), c.query); });
+  router.add("GET", "/api/v1/findings", Access::Operator, [this](const RouteContext&) { return findings(); });
+  router.add("GET", "/api/v1/history", Access::Operator, [this](const RouteContext& c) { return history(c.query); });
+}
+
+FleetPosture FleetRoutes::posture() {
+  std::lock_guard lock(postureMutex_);
+  const auto now = clock_();
+  const auto generation = ingestGeneration_.load();
+  // Staleness moves with the clock, so even without new reports the posture is recomputed each minute.
+  if (!posture_ || posturePace_.followReports(generation, false) || now - posture_->computedAt >= 60) {
+    posturePace_.rebuild(generation, [&] {
+      posture_ = computePosture(catalog_, mapping_, store_.listAgents(), store_.currentStatuses(), now,
+                                acceptance_ ? acceptance_(now) : AcceptedFailure{});
+    });
+  }
+  return *posture_;
+}
+
+FleetPosture FleetRoutes::postureAt(std::int64_t t) {
+  return collector::postureAt(store_, catalog_, mapping_, t, acceptance_ ? acceptance_(t) : AcceptedFailure{});
+}
+
+void FleetRoutes::acceptanceChanged() {
+  std::lock_guard lock(postureMutex_);
+  posture_.reset();  // a new or revoked exception changes the posture
+}
+
+std::shared_ptr<const FleetRoutes::HostTable> FleetRoutes::hostTable() {
+  std::lock_guard lock(hostsMutex_);
+  const auto ingest = ingestGeneration_.load();
+  const auto agents = agentsGeneration_.load();
+  // A small fleet's table follows every report (it costs a few ms); a large one's is paced.
+  const bool small = hosts_ && hosts_->agents.size() < kSmallFleet;
+  if (!hosts_ || agents != hostsAgentsGeneration_ || hostsPace_.followReports(ingest, small) ||
+      hostsPace_.sinceBuilt() >= std::chrono::minutes(1)) {
+    hostsPace_.rebuild(ingest, [&] {
+      auto table = std::make_shared<HostTable>();
+      for (auto& c : store_.resultCountsByAgent()) table->counts[c.agentId] = std::move(c);
+      table->agents = store_.listAgents();
+      hosts_ = std::move(table);
+    });
+    hostsAgentsGeneration_ = agents;
+  }
+  return hosts_;
+}
+
+Result<std::optional<std::int64_t>> FleetRoutes::instantOf(const Query& query) {
   const auto it = query.find("at");
   if (it == query.end()) return std::optional<std::int64_t>();
   auto at = parseInstant(it->second, clock_());
@@ -70,7 +127,7 @@ Result<std::optional<std::int64_t>> Api::instantOf(const std::map<std::string, s
   return std::optional<std::int64_t>(*at);
 }
 
-ApiResponse Api::postureView(const std::map<std::string, std::string>& query) {
+ApiResponse FleetRoutes::postureView(const Query& query) {
   const auto at = instantOf(query);
   if (!at) return jsonError(400, at.error());
   return {200, toJson(*at ? postureAt(**at) : posture()).dump(), "application/json"};
@@ -88,7 +145,7 @@ std::vector<StoredResult> resultsForChecks(Store& store, const std::vector<std::
 }
 }  // namespace
 
-ApiResponse Api::controlDetail(const std::string& controlId, const std::map<std::string, std::string>& query) {
+ApiResponse FleetRoutes::controlDetail(const std::string& controlId, const Query& query) {
   const auto* control = catalog_.find(controlId);
   if (!control) return jsonError(404, "no Annex A control " + controlId);
   const auto at = instantOf(query);
@@ -118,7 +175,7 @@ ApiResponse Api::controlDetail(const std::string& controlId, const std::map<std:
   return {200, out.dump(), "application/json"};
 }
 
-ApiResponse Api::hostList(const std::map<std::string, std::string>& query) {
+ApiResponse FleetRoutes::hostList(const Query& query) {
   const auto offsetValue = queryInt(query, "offset", 0, 0, std::numeric_limits<int>::max());
   if (!offsetValue) return jsonError(400, offsetValue.error());
   const auto limitValue = queryInt(query, "limit", kDefaultPageSize, 1, std::numeric_limits<int>::max());
@@ -164,7 +221,7 @@ ApiResponse Api::hostList(const std::map<std::string, std::string>& query) {
           "application/json"};
 }
 
-ApiResponse Api::hostDetail(const std::string& agentId, const std::map<std::string, std::string>& query) {
+ApiResponse FleetRoutes::hostDetail(const std::string& agentId, const Query& query) {
   const auto at = instantOf(query);
   if (!at) return jsonError(400, at.error());
   std::optional<AgentRecord> agent;
@@ -183,7 +240,7 @@ ApiResponse Api::hostDetail(const std::string& agentId, const std::map<std::stri
   return {200, out.dump(), "application/json"};
 }
 
-ApiResponse Api::findings() {
+ApiResponse FleetRoutes::findings() {
   const auto failing = store_.failingChecks(clock_());
   std::map<std::string, int> bySeverity = {{"critical", 0}, {"high", 0}, {"medium", 0}, {"low", 0}};
   std::map<std::string, nlohmann::json> byControl;
@@ -222,7 +279,7 @@ ApiResponse Api::findings() {
   return {200, nlohmann::json{{"by_severity", bySeverity}, {"controls", controls}}.dump(), "application/json"};
 }
 
-ApiResponse Api::history(const std::map<std::string, std::string>& query) {
+ApiResponse FleetRoutes::history(const Query& query) {
   const auto now = clock_();
   const auto parseDay = [&](const char* key, std::int64_t fallback) -> std::optional<std::int64_t> {
     const auto it = query.find(key);
