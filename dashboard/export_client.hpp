@@ -39,7 +39,7 @@ struct ExportFileEntry {
   std::string sha256;
 };
 
-// GET /api/v1/exports/{id} as collector/export_api.cpp writes it.
+// GET /api/v1/exports/{id} as collector/api/export_routes.cpp writes it.
 struct ExportJobStatus {
   std::string id;
   std::string state;  // queued, running, done, failed

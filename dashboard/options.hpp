@@ -47,7 +47,7 @@ extern const char* const kUsage;
 Result<DashboardOptions> parseOptions(const std::vector<std::string>& args);
 
 // DIR/operators/admin.{crt,key}, DIR/ca.crt and the listen address of DIR/collector.json
-// (layout as in collector/data_dir.hpp; a wildcard listen address is reached on loopback).
+// (layout as in collector/app/data_dir.hpp; a wildcard listen address is reached on loopback).
 Result<ConnectionConfig> connectionFromDataDir(const std::filesystem::path& dir);
 // {"server": URL, "cert": F, "key": F, "ca": F, "refresh_seconds": N}; relative paths are relative to FILE.
 Result<ConnectionConfig> connectionFromConfigFile(const std::filesystem::path& file);

@@ -12,7 +12,7 @@
 namespace annexa::dashboard {
 namespace {
 
-// The collector's posture rules (collector/posture.cpp), in the order it applies them.
+// The collector's posture rules (collector/posture/posture.cpp), in the order it applies them.
 constexpr const char* kPostureRules =
     "FAIL: an in-scope host fails a mapped check (a stale host's last failure still counts).  PARTIAL: no host "
     "fails, but some report an error or are stale (silence is not compliance).  ACCEPTED: the only failures are covered by valid exceptions (not a "
