@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/json.hpp"
 
 namespace annexa::agent {

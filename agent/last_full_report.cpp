@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/spool.hpp"
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/result_digest.hpp"

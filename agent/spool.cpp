@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/safe_file.hpp"
 #include "common/text.hpp"
 

@@ -17,6 +17,7 @@
 #include "common/json.hpp"
 #include "common/pki.hpp"
 #include "common/safe_file.hpp"
+#include "common/text_file.hpp"
 
 namespace annexa::agent {
 namespace fs = std::filesystem;

@@ -27,7 +27,7 @@
 
 #include "bench/bench_args.hpp"
 #include "bench/collector_load.hpp"
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 
 namespace fs = std::filesystem;
 using namespace annexa;

@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
                             pki::fingerprint(server->get()), 60, [now] { return now; });
   if (auto signedHead = signer.signIfDue(true); !signedHead) std::fprintf(stderr, "signing: %s\n", signedHead.error().c_str());
 
-  const pack::ExportScope scope{day0, day0 + o.days * kDay, day0 + o.days * kDay, ""};
+  const ExportRequest scope{day0, day0 + o.days * kDay, day0 + o.days * kDay, ""};
   const pack::GatherInputs inputs{*store, *registers, Catalog::builtin(), CheckMapping::builtin(), {},
                                   {pki::certificatePem(server->get()), pki::certificatePem(ca->get()),
                                    pki::fingerprint(ca->get())}};

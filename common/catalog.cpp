@@ -6,6 +6,7 @@
 
 #include "common/json.hpp"
 #include "common/text.hpp"
+#include "common/text_file.hpp"
 
 namespace annexa {
 namespace {
@@ -159,11 +160,6 @@ const Control* Catalog::find(std::string_view id) const {
   return it == index_.end() ? nullptr : &controls_[it->second];
 }
 
-const LegacyControl* Catalog::findLegacy(std::string_view id) const {
-  const auto it = legacyIndex_.find(id);
-  return it == legacyIndex_.end() ? nullptr : &legacy_[it->second];
-}
-
 std::vector<const Control*> Catalog::successorsOf(std::string_view legacyId) const {
   std::vector<const Control*> out;
   for (const auto& control : controls_)
@@ -222,23 +218,6 @@ std::vector<std::string> CheckMapping::checksFor(std::string_view controlId) con
     for (const auto& c : controls)
       if (c == controlId) out.push_back(check);
   return out;
-}
-
-Result<std::string> readTextFile(const std::filesystem::path& path, std::size_t maxBytes) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) return makeError(path.string() + ": no such file");
-  if (std::filesystem::is_directory(status)) return makeError(path.string() + ": is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return makeError(path.string() + ": cannot open (permission denied?)");
-  std::string content;
-  char buffer[8192];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    content.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (content.size() > maxBytes) return makeError(path.string() + ": larger than " + std::to_string(maxBytes) + " bytes");
-  }
-  if (in.bad()) return makeError(path.string() + ": read error");
-  return content;
 }
 
 }  // namespace annexa

@@ -43,7 +43,6 @@ class Catalog {
   const std::vector<Control>& controls() const { return controls_; }
   const std::vector<LegacyControl>& legacyControls() const { return legacy_; }
   const Control* find(std::string_view id) const;
-  const LegacyControl* findLegacy(std::string_view id) const;
   // The 2022 controls that replace a 2013 control (two for A.18.2.3).
   std::vector<const Control*> successorsOf(std::string_view legacyId) const;
 
@@ -74,8 +73,5 @@ class CheckMapping {
 // The JSON texts compiled in from configs/ (generated at build time).
 std::string_view embeddedCatalogJson();
 std::string_view embeddedMappingJson();
-
-// Reads a whole file; a clear message when it is missing or unreadable.
-Result<std::string> readTextFile(const std::filesystem::path& path, std::size_t maxBytes = 16 * 1024 * 1024);
 
 }  // namespace annexa

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "common/json.hpp"
+#include "common/text_file.hpp"
 
 namespace annexa {
 namespace {

@@ -134,8 +134,6 @@ nlohmann::json toJson(const Report& report) {
   return j;
 }
 
-Result<CheckResult> checkResultFromJson(const nlohmann::json& j) { return report_reader::readCheckResult(NlohmannNode(j)); }
-
 Result<Report> reportFromJson(const nlohmann::json& j) { return report_reader::readReport(NlohmannNode(j)); }
 
 Result<Report> parseReport(std::string_view body) {

@@ -88,8 +88,6 @@ nlohmann::json toJson(const CheckResult& result);
 nlohmann::json toJson(const HostInfo& host);
 nlohmann::json toJson(const Report& report);
 
-// Strict parsing: every required field present with the right type; unknown fields ignored.
-Result<CheckResult> checkResultFromJson(const nlohmann::json& j);
 Result<Report> reportFromJson(const nlohmann::json& j);
 // Parses and validates raw bytes (depth-limited, size-limited by the caller).
 Result<Report> parseReport(std::string_view body);

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/https_client.hpp"
 #include "common/json.hpp"
 #include "common/text.hpp"

@@ -33,7 +33,7 @@ Api::Api(Store& store, IngestQueue& queue, Metrics& metrics, RevocationList& rev
   });
 }
 
-void Api::handle(const ApiRequest& request, Respond respond) { router_.dispatch(request, std::move(respond)); }
+void Api::handle(const ApiRequest& request, const Respond& respond) { router_.dispatch(request, respond); }
 
 void Api::revocationsRefreshed(bool changed) {
   agents_.forgetReportingAgents();

@@ -46,7 +46,7 @@ class Api : public RequestHandler {
       const Catalog& catalog, const CheckMapping& mapping, ApiOptions options, Clock clock, ApiExtras extras = {});
 
   // Routes and answers. `respond` is called exactly once, maybe from the storage thread.
-  void handle(const ApiRequest& request, Respond respond) override;
+  void handle(const ApiRequest& request, const Respond& respond) override;
   std::string routeLabel(const std::string& target) const override { return router_.label(target); }
   const Router& router() const { return router_; }
 

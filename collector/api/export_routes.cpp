@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/posture/posture_at.hpp"
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/text.hpp"
@@ -11,7 +11,6 @@
 namespace annexa::collector {
 namespace {
 
-constexpr std::int64_t kDefaultPeriodSeconds = 30LL * 86400;
 constexpr std::size_t kMaxHostFilter = 256;
 
 nlohmann::json instantJson(std::int64_t t) { return t ? nlohmann::json(formatRfc3339(t)) : nlohmann::json(nullptr); }
@@ -34,14 +33,14 @@ nlohmann::json jobJson(const ExportJob& job) {
           {"files", files}};
 }
 
-// A string field as an instant; absent → fallback.
-Result<std::int64_t> instantField(const nlohmann::json& body, const char* key, std::int64_t fallback) {
+// A string field as an instant; absent or null → nullopt (the default).
+Result<std::optional<std::int64_t>> instantField(const nlohmann::json& body, const char* key, std::int64_t now) {
   const auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return fallback;
+  if (it == body.end() || it->is_null()) return std::optional<std::int64_t>();
   if (!it->is_string()) return makeError(std::string(key) + " must be a string (RFC 3339 or YYYY-MM-DD)");
-  const auto t = parseRfc3339(it->get<std::string>());
-  if (!t) return makeError(std::string(key) + " is not a date (RFC 3339 or YYYY-MM-DD): " + it->get<std::string>());
-  return *t;
+  auto t = parseInstant(it->get<std::string>(), now);  // refuses the future
+  if (!t) return makeError(std::string(key) + ": " + t.error());
+  return std::optional<std::int64_t>(*t);
 }
 
 ApiResponse startExport(ExportJobs& jobs, const ApiRequest& request, std::int64_t now) {
@@ -72,27 +71,21 @@ ApiResponse exportFile(const ExportJobs& jobs, const std::string& id, const std:
 Result<ExportRequest> parseExportRequest(std::string_view body, std::int64_t now) {
   auto json = parseJson(body.empty() ? std::string_view("{}") : body);
   if (!json || !json->is_object()) return makeError("expected a JSON object");
-  ExportRequest request;
+  for (const auto& [key, value] : json->items())
+    if (key != "from" && key != "to" && key != "at" && key != "hosts") return makeError("unknown field " + key);
+  auto from = instantField(*json, "from", now);
+  if (!from) return makeError(from.error());
   auto to = instantField(*json, "to", now);
   if (!to) return makeError(to.error());
-  auto from = instantField(*json, "from", *to - kDefaultPeriodSeconds);
-  if (!from) return makeError(from.error());
-  if (*from >= *to) return makeError("from must be before to");
-  request.from = *from;
-  request.to = *to;
-  request.at = now;
-  if (const auto at = json->find("at"); at != json->end() && !at->is_null()) {
-    if (!at->is_string()) return makeError("at must be a string (RFC 3339 or YYYY-MM-DD)");
-    auto instant = parseInstant(at->get<std::string>(), now);  // refuses the future
-    if (!instant) return makeError(instant.error());
-    request.at = *instant;
+  auto at = instantField(*json, "at", now);
+  if (!at) return makeError(at.error());
+  std::string hosts;
+  if (const auto h = json->find("hosts"); h != json->end() && !h->is_null()) {
+    if (!h->is_string()) return makeError("hosts must be a string");
+    hosts = h->get<std::string>();
+    if (hosts.size() > kMaxHostFilter) return makeError("hosts is longer than 256 characters");
   }
-  if (const auto hosts = json->find("hosts"); hosts != json->end() && !hosts->is_null()) {
-    if (!hosts->is_string()) return makeError("hosts must be a string");
-    request.hosts = hosts->get<std::string>();
-    if (request.hosts.size() > kMaxHostFilter) return makeError("hosts is longer than 256 characters");
-  }
-  return request;
+  return resolveExportRequest(*from, *to, *at, std::move(hosts), now);
 }
 
 void addExportRoutes(Router& router, ExportJobs* jobs, std::function<std::int64_t()> clock) {

@@ -48,7 +48,7 @@ std::pair<std::string, Query> splitTarget(const std::string& target);
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  virtual void handle(const ApiRequest& request, Respond respond) = 0;
+  virtual void handle(const ApiRequest& request, const Respond& respond) = 0;
   virtual std::string routeLabel(const std::string& target) const = 0;
 };
 

@@ -82,8 +82,9 @@ std::string_view toString(Access access) {
 }
 
 void Router::add(std::string_view method, std::string_view pattern, Access access, Handler handler) {
-  addAsync(method, pattern, access,
-           [handler = std::move(handler)](const RouteContext& context, Respond respond) { respond(handler(context)); });
+  addAsync(method, pattern, access, [handler = std::move(handler)](const RouteContext& context, const Respond& respond) {
+    respond(handler(context));
+  });
 }
 
 void Router::addAsync(std::string_view method, std::string_view pattern, Access access, AsyncHandler handler) {
@@ -150,7 +151,7 @@ const Router::Route* Router::find(std::string_view path, std::string_view method
   return best;
 }
 
-void Router::dispatch(const ApiRequest& request, Respond respond) const {
+void Router::dispatch(const ApiRequest& request, const Respond& respond) const {
   try {
     const auto [path, query] = splitTarget(request.target);
     std::vector<std::string> params;

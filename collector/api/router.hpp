@@ -53,7 +53,7 @@ class Router {
   // when the peer is no operator, so anonymous clients do not learn which paths exist), 405 for a known path with
   // another method, 401/403 for the wrong certificate, 400 for a request body of the wrong JSON type, 500 for any
   // other exception a handler throws.
-  void dispatch(const ApiRequest& request, Respond respond) const;
+  void dispatch(const ApiRequest& request, const Respond& respond) const;
 
   // The pattern of the route `target` belongs to ("/api/v1/hosts/{agent}"), or "other".
   std::string label(std::string_view target) const;

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/clock.hpp"
 #include "common/json.hpp"
 #include "common/text.hpp"

@@ -16,6 +16,7 @@
 #include "common/clock.hpp"
 #include "common/safe_file.hpp"
 #include "common/text.hpp"
+#include "common/text_file.hpp"
 
 namespace annexa::collector {
 namespace {

@@ -23,7 +23,6 @@ constexpr const char* kExportUsage =
     "usage: annexa-collector export --data DIR --out PACK [--from DATE] [--to DATE] [--at DATE] [--hosts PATTERNS] "
     "[--force]\n  DATE: RFC 3339 or YYYY-MM-DD (UTC). Defaults: --to now, --from 30 days before --to, --at --to.\n"
     "  PATTERNS: comma-separated shell patterns of hostnames or agent ids, e.g. \"web-*,db-1\".\n";
-constexpr std::int64_t kDefaultPeriod = 30 * 86400;
 
 // A subcommand's arguments (its own name first or not): `flags` take no value; an option not in `options` is an
 // error naming it.
@@ -38,27 +37,22 @@ Result<CliArgs> commandArgs(const std::vector<std::string>& args, const std::str
   return parsed;
 }
 
-Result<std::int64_t> instantOption(const CliArgs& args, const std::string& name, std::int64_t fallback, std::int64_t now) {
-  if (!args.options.count(name)) return fallback;
+// An instant option: absent → nullopt (the default); bad or future → an error naming the option.
+Result<std::optional<std::int64_t>> instantOption(const CliArgs& args, const std::string& name, std::int64_t now) {
+  if (!args.options.count(name)) return std::optional<std::int64_t>();
   auto t = parseInstant(args.options.at(name), now);
   if (!t) return makeError(name + ": " + t.error());
-  return *t;
+  return std::optional<std::int64_t>(*t);
 }
 
-Result<pack::ExportScope> exportScope(const CliArgs& args, std::int64_t now) {
-  pack::ExportScope scope;
-  auto to = instantOption(args, "--to", now, now);
-  if (!to) return makeError(to.error());
-  auto from = instantOption(args, "--from", *to - kDefaultPeriod, now);
+Result<ExportRequest> exportScope(const CliArgs& args, std::int64_t now) {
+  auto from = instantOption(args, "--from", now);
   if (!from) return makeError(from.error());
-  auto at = instantOption(args, "--at", *to, now);
+  auto to = instantOption(args, "--to", now);
+  if (!to) return makeError(to.error());
+  auto at = instantOption(args, "--at", now);
   if (!at) return makeError(at.error());
-  scope.from = *from;
-  scope.to = *to;
-  scope.at = *at;
-  scope.hosts = args.optionOr("--hosts", "");
-  if (auto ok = pack::checkScope(scope, now); !ok) return makeError(ok.error());
-  return scope;
+  return resolveExportRequest(*from, *to, *at, args.optionOr("--hosts", ""), now);
 }
 
 Result<pack::CollectorIdentity> collectorIdentity(const DataDir& dir) {
@@ -121,7 +115,7 @@ int exportPack(const CliArgs& args, std::ostream& out, std::ostream& err) {
 }
 }  // namespace
 
-Result<ExportedPack> exportPackFromDataDir(const DataDir& dir, Store& store, const pack::ExportScope& scope,
+Result<ExportedPack> exportPackFromDataDir(const DataDir& dir, Store& store, const ExportRequest& scope,
                                            std::int64_t now, const std::filesystem::path& out, bool overwrite,
                                            const pack::PackProgress& progress) {
   auto identity = collectorIdentity(dir);
@@ -143,7 +137,7 @@ Result<ExportedPack> exportPackFromDataDir(const DataDir& dir, Store& store, con
 ExportRunner exportRunner(const DataDir& dir, Store& store, std::function<std::int64_t()> clock) {
   return [dir, &store, clock](const ExportRequest& request, const std::filesystem::path& out,
                               const ExportProgress& progress) {
-    const pack::ExportScope scope{request.from, request.to, request.at, request.hosts};
+    const ExportRequest& scope = request;
     auto exported = exportPackFromDataDir(dir, store, scope, clock(), out, false, progress);
     return exported ? success() : VoidResult(makeError(exported.error()));
   };

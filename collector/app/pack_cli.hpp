@@ -29,7 +29,7 @@ struct ExportedPack {
 
 // Gathers the pack's data from the data directory's database and writes it signed with the server key:
 // what `export` does, and what the exports API runs in the background.
-Result<ExportedPack> exportPackFromDataDir(const DataDir& dir, Store& store, const pack::ExportScope& scope,
+Result<ExportedPack> exportPackFromDataDir(const DataDir& dir, Store& store, const ExportRequest& scope,
                                            std::int64_t now, const std::filesystem::path& out, bool overwrite,
                                            const pack::PackProgress& progress);
 // The exports API's runner (export_jobs.hpp) for a served data directory.

@@ -7,7 +7,7 @@
 
 namespace annexa::collector {
 
-EvidenceHeadSigner::EvidenceHeadSigner(Store& store, pki::KeyPtr serverKey, std::string serverFingerprint,
+EvidenceHeadSigner::EvidenceHeadSigner(EvidenceLogStore& store, pki::KeyPtr serverKey, std::string serverFingerprint,
                                        std::int64_t intervalSeconds, Clock clock)
     : store_(store),
       key_(std::move(serverKey)),

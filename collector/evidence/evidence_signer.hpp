@@ -18,8 +18,8 @@ namespace annexa::collector {
 class EvidenceHeadSigner {
  public:
   using Clock = std::function<std::int64_t()>;
-  EvidenceHeadSigner(Store& store, pki::KeyPtr serverKey, std::string serverFingerprint, std::int64_t intervalSeconds,
-                     Clock clock);
+  EvidenceHeadSigner(EvidenceLogStore& store, pki::KeyPtr serverKey, std::string serverFingerprint,
+                     std::int64_t intervalSeconds, Clock clock);
   ~EvidenceHeadSigner();
   EvidenceHeadSigner(const EvidenceHeadSigner&) = delete;
   EvidenceHeadSigner& operator=(const EvidenceHeadSigner&) = delete;
@@ -37,7 +37,7 @@ class EvidenceHeadSigner {
   void run();
   void stopThread();
 
-  Store& store_;
+  EvidenceLogStore& store_;
   pki::KeyPtr key_;
   std::string fingerprint_;
   std::int64_t intervalSeconds_;

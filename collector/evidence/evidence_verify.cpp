@@ -136,7 +136,7 @@ void checkHeads(const std::vector<SignedHead>& heads, const std::map<std::int64_
 
 }  // namespace
 
-EvidenceVerification verifyEvidenceLog(Store& store, X509* serverCertificate,
+EvidenceVerification verifyEvidenceLog(EvidenceLogStore& store, X509* serverCertificate,
                                        const std::function<void(std::int64_t)>& progress, std::int64_t progressEvery,
                                        const IsmsItemCheck& checkIsmsItem) {
   EvidenceVerification result;

@@ -41,7 +41,7 @@ using IsmsItemCheck = std::function<std::optional<std::string>(const EvidenceEnt
 
 // `serverCertificate` checks the heads' signatures. `progress` (optional) hears the number of entries
 // checked every `progressEvery` entries. Without `checkIsmsItem`, entries of ISMS items are problems.
-EvidenceVerification verifyEvidenceLog(Store& store, X509* serverCertificate,
+EvidenceVerification verifyEvidenceLog(EvidenceLogStore& store, X509* serverCertificate,
                                        const std::function<void(std::int64_t)>& progress = {},
                                        std::int64_t progressEvery = 100000, const IsmsItemCheck& checkIsmsItem = {});
 

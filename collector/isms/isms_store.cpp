@@ -314,16 +314,6 @@ std::int64_t IsmsStore::addEvidence(ManualEvidence e, const std::string& actor, 
   return e.id;
 }
 
-bool IsmsStore::removeEvidence(std::int64_t id, const std::string& actor, std::int64_t now) {
-  std::lock_guard lock(mutex_);
-  Transaction tx(*db_);
-  db_->prepare("UPDATE isms_soa_evidence SET removed_at = ? WHERE id = ? AND removed_at IS NULL").bind(1, now).bind(2, id).run();
-  if (db_->changes() == 0) return false;
-  record(actor, now, "soa_evidence", std::to_string(id), "remove", "{}");
-  tx.commit();
-  return true;
-}
-
 std::int64_t IsmsStore::addException(RiskAcceptance e, const std::string& actor, std::int64_t now) {
   std::lock_guard lock(mutex_);
   Transaction tx(*db_);

@@ -36,7 +36,6 @@ class IsmsStore {
   std::optional<SoaEntry> soaEntry(const std::string& controlId);
   void saveSoa(const SoaEntry& entry, const std::string& actor, std::int64_t now);
   std::int64_t addEvidence(ManualEvidence evidence, const std::string& actor, std::int64_t now);
-  bool removeEvidence(std::int64_t id, const std::string& actor, std::int64_t now);
 
   // Exceptions are never deleted: revoking keeps the row, so validity at a past time stays known.
   std::int64_t addException(RiskAcceptance exception, const std::string& actor, std::int64_t now);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <system_error>
 
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/digest.hpp"
 #include "common/random.hpp"
 #include "common/text.hpp"

@@ -14,18 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "collector/pack/export_request.hpp"
 #include "common/result.hpp"
 
 namespace annexa::collector {
 
-struct ExportRequest {
-  std::int64_t from = 0;  // the period the pack covers (Unix seconds)
-  std::int64_t to = 0;
-  std::int64_t at = 0;    // the posture instant
-  std::string hosts;      // host filter; empty = every host
-};
 
-using ExportProgress = std::function<void(std::string_view stage, std::size_t done, std::size_t total)>;
 // Writes the pack into `dir` (which exists and is empty); reports progress as it goes.
 using ExportRunner =
     std::function<VoidResult(const ExportRequest&, const std::filesystem::path& dir, const ExportProgress& progress)>;

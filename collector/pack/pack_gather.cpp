@@ -37,7 +37,7 @@ void report(const PackProgress& progress, std::string_view stage, std::size_t do
 }
 
 // The hosts in scope at `at` (revoked ones included: their history is evidence too, the posture skips them).
-std::vector<AgentRecord> selectedAgents(Store& store, const ExportScope& scope) {
+std::vector<AgentRecord> selectedAgents(Store& store, const ExportRequest& scope) {
   auto agents = store.agentsAt(scope.at);
   std::erase_if(agents, [&](const AgentRecord& a) { return !hostSelected(scope.hosts, a.hostname, a.id); });
   return agents;
@@ -85,7 +85,7 @@ std::vector<PackResult> packResults(Store& store, const std::unordered_set<std::
   return results;
 }
 
-std::optional<EvidenceLogRange> logRange(Store& store, const ExportScope& scope) {
+std::optional<EvidenceLogRange> logRange(Store& store, const ExportRequest& scope) {
   const auto range = store.evidenceRange(scope.from, scope.to);
   if (!range) return std::nullopt;
   EvidenceLogRange out{range->firstSeq, range->lastSeq, range->headHash, std::nullopt};
@@ -108,16 +108,9 @@ bool hostSelected(const std::string& hosts, const std::string& hostname, const s
   return false;
 }
 
-VoidResult checkScope(const ExportScope& scope, std::int64_t now) {
-  if (scope.from >= scope.to) return makeError("the period is empty: --from must be before --to");
-  if (scope.at < scope.from || scope.at > scope.to) return makeError("--at must lie within the period (--from .. --to)");
-  if (scope.at > now) return makeError("--at is in the future: the posture of a date to come is not evidence");
-  return success();
-}
-
-Result<PackData> gatherPack(const GatherInputs& in, const ExportScope& scope, std::int64_t now,
+Result<PackData> gatherPack(const GatherInputs& in, const ExportRequest& scope, std::int64_t now,
                             const PackProgress& progress) {
-  if (auto ok = checkScope(scope, now); !ok) return makeError(ok.error());
+  if (auto ok = checkExportRequest(scope, now); !ok) return makeError(ok.error());
   report(progress, "hosts", 0, 1);
   const auto agents = selectedAgents(in.store, scope);
   if (agents.empty() && !text::trim(scope.hosts).empty())

@@ -14,16 +14,6 @@
 
 namespace annexa::collector::pack {
 
-struct ExportScope {
-  std::int64_t from = 0;
-  std::int64_t to = 0;
-  std::int64_t at = 0;  // the posture instant, from <= at <= to
-  // Comma-separated shell patterns matched against hostname or agent id ("web-*,db-1"); empty: every host.
-  std::string hosts;
-};
-
-// "from must be before to", "at must lie in the period", a malformed pattern list: errors for the operator.
-VoidResult checkScope(const ExportScope& scope, std::int64_t now);
 
 // True when `hosts` is empty or one of its patterns matches the hostname or the agent id.
 bool hostSelected(const std::string& hosts, const std::string& hostname, const std::string& agentId);
@@ -37,7 +27,7 @@ struct GatherInputs {
   CollectorIdentity collector;
 };
 
-Result<PackData> gatherPack(const GatherInputs& in, const ExportScope& scope, std::int64_t now,
+Result<PackData> gatherPack(const GatherInputs& in, const ExportRequest& scope, std::int64_t now,
                             const PackProgress& progress = {});
 
 }  // namespace annexa::collector::pack

@@ -12,6 +12,7 @@
 
 #include "collector/isms/isms_model.hpp"
 #include "collector/isms/management_review.hpp"
+#include "collector/pack/export_request.hpp"
 #include "collector/posture/posture.hpp"
 #include "common/model.hpp"
 
@@ -79,7 +80,7 @@ struct PackData {
 };
 
 // Progress of a long write: stage (a file name), done of total steps.
-using PackProgress = std::function<void(std::string_view stage, std::size_t done, std::size_t total)>;
+using PackProgress = ExportProgress;
 
 // Lookups the writers share, built once per write.
 struct PackIndex {

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "collector/pack/pack.hpp"
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/digest.hpp"
 
 namespace annexa::collector::pack {

@@ -13,7 +13,7 @@ Result<std::int64_t> parseInstant(std::string_view text, std::int64_t now) {
   return *t;
 }
 
-FleetPosture postureAt(Store& store, const Catalog& catalog, const CheckMapping& mapping, std::int64_t t,
+FleetPosture postureAt(HistoryStore& store, const Catalog& catalog, const CheckMapping& mapping, std::int64_t t,
                        const AcceptedFailure& accepted) {
   return computePosture(catalog, mapping, store.agentsAt(t), store.statusesAt(t), t, accepted);
 }

@@ -16,7 +16,7 @@ Result<std::int64_t> parseInstant(std::string_view text, std::int64_t now);
 
 // computePosture over the hosts and results of Store::agentsAt / statusesAt(t). `accepted` should be the
 // exceptions valid at `t` (isms::acceptanceAt(exceptions, t)).
-FleetPosture postureAt(Store& store, const Catalog& catalog, const CheckMapping& mapping, std::int64_t t,
+FleetPosture postureAt(HistoryStore& store, const Catalog& catalog, const CheckMapping& mapping, std::int64_t t,
                        const AcceptedFailure& accepted = {});
 
 }  // namespace annexa::collector

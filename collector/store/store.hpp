@@ -202,8 +202,13 @@ class IngestSink {
   virtual void syncCommitted() = 0;
 };
 
-class Store : public IngestSink {
+// The storage interface, in four parts that callers take separately (a part needs only what it reads or writes),
+// and Store, which a backend implements as a whole (SQLite today; docs/storage.md).
+
+// Who may talk to the collector: enrollment tokens, agents, operator certificates, revocations.
+class AgentRegistry {
  public:
+  virtual ~AgentRegistry() = default;
   // Enrollment tokens: only the hash of a token is stored.
   virtual void addToken(const TokenRecord& token, const std::string& tokenHash) = 0;
   // Uses one use of a valid token; the error says why it was refused (unknown, expired, used up, revoked).
@@ -233,7 +238,11 @@ class Store : public IngestSink {
   virtual std::vector<std::string> revokeOperator(const std::string& serialOrName, std::int64_t now) = 0;
   // Serial numbers of every revoked agent and operator certificate.
   virtual std::set<std::string> revokedSerials() = 0;
+};
 
+// Reports as they arrive and the current results they leave behind.
+class ReportStore : public IngestSink {
+ public:
   // Stores a batch in one transaction, on disk when this returns; a report_id already stored for that agent is a
   // Duplicate.
   virtual std::vector<IngestOutcome> ingest(const std::vector<IngestRequest>& batch) = 0;
@@ -258,7 +267,12 @@ class Store : public IngestSink {
   virtual bool trainBodyDictionary(std::int64_t now) = 0;
   // Deletes stored report bodies received before `cutoff`; returns how many.
   virtual std::int64_t purgeReportsBefore(std::int64_t cutoff) = 0;
+};
 
+// The hash-chained evidence log and its signed heads (docs/evidence.md).
+class EvidenceLogStore {
+ public:
+  virtual ~EvidenceLogStore() = default;
   // Evidence log (docs/evidence.md). ingest() appends one entry per stored report in its own transaction.
   virtual std::optional<EvidenceEntry> evidenceHead() = 0;
   // Up to `limit` entries after `afterSeq` in seq order, each with its report body (verification pages).
@@ -269,7 +283,12 @@ class Store : public IngestSink {
   virtual void addSignedHead(const SignedHead& head) = 0;
   virtual std::optional<SignedHead> latestSignedHead() = 0;
   virtual std::vector<SignedHead> signedHeads() = 0;  // seq order
+};
 
+// The fleet as it was: results history and the daily posture rows.
+class HistoryStore {
+ public:
+  virtual ~HistoryStore() = default;
   // The fleet as it was at instant `t` (observed time), rebuilt from history.
   // Agents enrolled by `t`; revokedAt only when revoked by `t`; lastSeen = the latest report observed by `t`.
   // Descriptive fields (hostname, OS) are today's.
@@ -284,6 +303,8 @@ class Store : public IngestSink {
   virtual std::vector<DailyPostureRow> dailyPosture(const std::string& fromDay, const std::string& toDay,
                                                      const std::optional<std::string>& controlId) = 0;
 };
+
+class Store : public AgentRegistry, public ReportStore, public EvidenceLogStore, public HistoryStore {};
 
 struct SqliteTuning {
   // Past this many pages in the write-ahead log, the writer checkpoints between two batches (~32 MB).

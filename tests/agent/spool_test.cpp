@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/spool.hpp"
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::agent {

@@ -1,5 +1,5 @@
 // Agent transport pieces that need no collector: backoff bounds, argument checks, state loading.
-// Delivery against a real collector is tested in tests/collector/delivery_test.cpp.
+// Delivery against a real collector is tested in tests/e2e/delivery_test.cpp.
 #include <gtest/gtest.h>
 
 #include <random>

@@ -34,6 +34,7 @@
 #include "common/json.hpp"
 #include "common/pki.hpp"
 #include "common/random.hpp"
+#include "common/text_file.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::test {

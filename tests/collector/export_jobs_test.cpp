@@ -89,7 +89,10 @@ TEST(ExportJobs, BadTimesAreRefusedWithAJsonError) {
   const auto future = formatRfc3339(c.collector.now() + 3600);
   const std::vector<std::string> bodies = {R"({"from": "2026-03-01", "to": "2026-02-01"})", R"({"from": "2026-02-01", "to": "2026-02-01"})",
                                  R"({"at": ")" + future + R"("})", R"({"from": "last tuesday"})", R"({"to": 5})",
-                                 R"({"hosts": ["a"]})", "[1]", "not json"};
+                                 R"({"hosts": ["a"]})", "[1]", "not json",
+                                 // an instant outside the period is refused here, not later by the job
+                                 R"({"from": "2026-01-01", "to": "2026-02-01", "at": "2026-03-01"})",
+                                 R"({"form": "2026-01-01"})"};
   for (const auto& body : bodies) {
     auto response = admin->request("POST", "/api/v1/exports", body);
     ASSERT_TRUE(response);

@@ -188,7 +188,7 @@ TEST_F(PackExportTest, AHostFilterKeepsOnlyTheMatchingHosts) {
 TEST_F(PackExportTest, BadRequestsAreClearErrorsNotPacks) {
   const auto pack = root_.path() / "bad";
   EXPECT_EQ(exportAt(pack, day(8, 0)), 2);  // outside the period
-  EXPECT_NE(err_.str().find("--at must lie within the period"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("at must lie within the period"), std::string::npos) << err_.str();
   EXPECT_EQ(exportAt(pack, unixNow() + 3 * kDay), 2);
   EXPECT_NE(err_.str().find("future"), std::string::npos) << err_.str();
   EXPECT_EQ(exportAt(pack, day(5), {"--hosts", "nomatch-*"}), 2);

@@ -7,6 +7,7 @@
 
 #include "collector/pack/pack.hpp"
 #include "collector/app/pack_cli.hpp"
+#include "common/text_file.hpp"
 #include "tests/collector/pack_fixture.hpp"
 #include "tests/support/fixture.hpp"
 

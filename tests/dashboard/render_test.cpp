@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/collector_load.hpp"
-#include "common/catalog.hpp"
+#include "common/text_file.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
 #include "dashboard/isms_view_model.hpp"
