@@ -68,7 +68,7 @@ void drawSoa(UiState& ui) {
   beginMaster("soa-split", 0.36f);
   const SoaRow* selected = nullptr;
   // Titles get the room: the justification (often empty) stretches less, flags are one chip, the rest fits its text.
-  if (beginRegisterTable("soa", {{"Control"}, {"Title", 1.6f}, {"Applicable"}, {"Justification", 0.6f}, {"Implementation"},
+  if (beginRegisterTable("soa", {{"Control"}, {"Title", 2.0f}, {"Applicable"}, {"Justification", 0.5f}, {"Implementation"},
                                  {"Owner"}, {"Fleet"}, {"Reviewed"}, {"Flag"}})) {
     clippedRows(ui.soaRows, [&](std::uint32_t index) {
       const auto& r = soa.rows[index];

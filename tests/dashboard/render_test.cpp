@@ -252,11 +252,24 @@ TEST_F(RenderTest, EveryViewRendersADistinctNonBlankPng) {
     for (std::size_t b = a + 1; b < images.size(); ++b)
       EXPECT_GT(differingFraction(images[a].second, images[b].second), 0.02)
           << images[a].first << " and " << images[b].first << " look the same";
-  if (const char* keep = std::getenv("ANNEXA_SCREENSHOT_DIR"); keep && *keep)
-    for (const auto view : kAllViews) {
-      const std::string name(viewName(view));
+  // The smallest and the largest width the layout is made for: a narrow SoA keeps its titles, a wide overview
+  // is drawn larger (the UI scale steps up with the window) rather than left half empty.
+  std::vector<std::string> extra;
+  for (const auto& [view, size] : {std::pair<std::string, std::string>{"soa", "1024x768"}, {"overview", "2560x1440"}}) {
+    const auto name = view + "-" + size.substr(0, size.find('x'));
+    auto run = screenshot(live.dataDir(), live.collector.url(), view, root_ / (name + ".png"), 60, size);
+    ASSERT_TRUE(run) << name << ": " << run.error();
+    const auto image = loadPng(root_ / (name + ".png"));
+    EXPECT_EQ(std::to_string(image.width) + "x" + std::to_string(image.height), size);
+    EXPECT_GE(distinctColours(image), 24u) << name;
+    EXPECT_GT(bodyCoverage(image, image.height / 2), 0.03) << name << ": the lower half is empty";
+    extra.push_back(name);
+  }
+  if (const char* keep = std::getenv("ANNEXA_SCREENSHOT_DIR"); keep && *keep) {
+    for (const auto view : kAllViews) extra.emplace_back(viewName(view));
+    for (const auto& name : extra)
       fs::copy_file(root_ / (name + ".png"), fs::path(keep) / ("dashboard-" + name + ".png"), fs::copy_options::overwrite_existing);
-    }
+  }
 }
 
 TEST_F(RenderTest, CollectorDownStillRendersAndSaysSo) {
