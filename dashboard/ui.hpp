@@ -176,7 +176,9 @@ void endDetail();
 // Draws the form (inputs disabled unless editable) with its last write's outcome: a collector error next to the
 // field it names, else beside the button. True when the action button was pressed.
 bool editForm(UiState& ui, const std::string& formKey, EditForm& form, bool editable, const char* action = "Save");
-// Hands a write to the RegisterWriter; a body that could not be built is shown as the form's error.
+// "/api/v1/" and plain id segments only ([A-Za-z0-9._-], no "." or ".."): a route built from the collector's ids.
+bool safeTarget(const std::string& target);
+// Hands a write to the RegisterWriter; a body that could not be built, or an unsafe route, is the form's error.
 void submitWrite(UiState& ui, const std::string& formKey, const char* method, const std::string& target,
                  const Result<nlohmann::json>& body);
 // Replaces the form when `fresh` is of another row (selection moved, or the row was saved and came back).

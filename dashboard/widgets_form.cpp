@@ -3,6 +3,9 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <cctype>
+
+#include "common/text.hpp"
 #include "dashboard/ui.hpp"
 
 namespace annexa::dashboard {
@@ -93,11 +96,22 @@ bool editForm(UiState& ui, const std::string& formKey, EditForm& form, bool edit
   return pressed;
 }
 
+// Ids in a route come from the collector's answers: never trust them blindly (no "..", no query, no spaces).
+bool safeTarget(const std::string& target) {
+  if (target.rfind("/api/v1/", 0) != 0 || target.size() > 200) return false;
+  for (const auto& segment : text::split(std::string_view(target).substr(1), '/')) {
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    for (const char c : segment)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') return false;
+  }
+  return true;
+}
+
 void submitWrite(UiState& ui, const std::string& formKey, const char* method, const std::string& target,
                  const Result<nlohmann::json>& body) {
   if (!ui.writer) return;
-  if (!body) {  // refused before it reaches the collector: shown like the collector's own errors
-    ui.writer->submit({formKey, "", "", body.error()});
+  if (!body || !safeTarget(target)) {  // refused before it reaches the collector: shown like the collector's errors
+    ui.writer->submit({formKey, "", "", body ? "refused: the id in " + text::printable(target) + " is not a plain id" : body.error()});
     return;
   }
   ui.writer->submit({formKey, method, target, body->dump()});

@@ -4,6 +4,7 @@
 
 #include "dashboard/drilldown.hpp"
 #include "dashboard/edit_form.hpp"
+#include "dashboard/ui.hpp"
 #include "tests/dashboard/fake_api.hpp"
 
 namespace annexa::dashboard {
@@ -210,6 +211,16 @@ TEST(Forms, AHostIsNamedByHostnameOrAgentIdAndAmbiguityIsAnError) {
   EXPECT_NE(ambiguous.error().find("a1, b2"), std::string::npos);
   EXPECT_FALSE(resolveHost(hosts, "mail"));
   EXPECT_FALSE(resolveHost(hosts, ""));
+}
+
+TEST(Forms, ARouteBuiltFromTheCollectorsIdsIsOnlyPlainSegments) {
+  EXPECT_TRUE(safeTarget("/api/v1/readiness/program.scope"));
+  EXPECT_TRUE(safeTarget("/api/v1/nonconformities/12/transition"));
+  EXPECT_FALSE(safeTarget("/api/v1/readiness/../operators"));
+  EXPECT_FALSE(safeTarget("/api/v1/soa/A.5.1?x=1"));
+  EXPECT_FALSE(safeTarget("/api/v1/soa/A 5"));
+  EXPECT_FALSE(safeTarget("/api/v1/soa//x"));
+  EXPECT_FALSE(safeTarget("/metrics"));
 }
 
 }  // namespace
