@@ -257,6 +257,8 @@ int main(int argc, char** argv) {
   ui.selectedControl = snapshot->control->control.id;
   // Every drill-down open, so its detail pane is measured too: a failing result of the busiest control, its
   // first check expanded in Findings (thousands of failing hosts), a row selected in each register.
+  ui.controlResults.setData(snapshot->control);
+  ui.controlResults.takeControlChanged();  // the view would otherwise clear the selection below on its first frame
   ui.selectedResultHost = snapshot->control->hosts.front().id;
   ui.selectedResultCheck = snapshot->control->hosts.front().results.front().check;
   for (const auto& c : snapshot->fleet->findings.controls)
