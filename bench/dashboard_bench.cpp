@@ -172,14 +172,17 @@ std::shared_ptr<const Snapshot> buildSnapshot(int hosts) {
     row.title = c.title;
     row.implementation = "partially";
     row.noEvidence = c.id.size() % 3 == 0;
-    row.justification = "in scope: all production systems";
+    row.applicable = isms->soa.rows.size() % 15 != 14;  // a few excluded: N/A in the overview, Annex A, trends
+    row.justification = row.applicable ? "in scope: all production systems" : "no premises: cloud only";
     isms->soa.rows.push_back(std::move(row));
   }
   for (int i = 0; i < 300; ++i) {
     const auto states = std::array{ExceptionState::Valid, ExceptionState::Expired, ExceptionState::Revoked};
-    isms->exceptions.rows.push_back({i + 1, "check", checks[static_cast<std::size_t>(i) % checks.size()].first,
-                                     "compensating control", "ciso", "2026-01-01", "2027-01-01",
-                                     states[static_cast<std::size_t>(i) % 3], i % 60});
+    const auto& check = checks[static_cast<std::size_t>(i) % checks.size()].first;
+    isms->exceptions.rows.push_back({i + 1, i % 2 ? "check" : "host_check", check, "compensating control", "ciso",
+                                     "2026-01-01", "2027-01-01", states[static_cast<std::size_t>(i) % 3], i % 60,
+                                     i % 2 ? "" : fleet->hosts[static_cast<std::size_t>(i * 31) % fleet->hosts.size()].id,
+                                     check, "", "admin"});
     RiskRow risk;
     risk.id = i + 1;
     risk.title = "Risk " + std::to_string(i);
@@ -193,7 +196,8 @@ std::shared_ptr<const Snapshot> buildSnapshot(int hosts) {
     isms->risks.push_back(std::move(risk));
     isms->nonConformities.rows.push_back({i + 1, static_cast<NcKind>(i % 3), std::string(kNcStates[static_cast<std::size_t>(i) % 5]),
                                           "Non-conformity " + std::to_string(i), "A.8.5", "fix it", "ops", "2026-12-01",
-                                          i % 7 == 0, 0});
+                                          i % 7 == 0, 0, "found in the internal audit", "image default", "",
+                                          {"corrective_action"}});
   }
   for (const char* area : {"ISMS program", "Access control", "Data protection", "Vendors", "Logging", "Audit", "Training"}) {
     ReadinessArea a{area, 0, {}};
@@ -251,6 +255,19 @@ int main(int argc, char** argv) {
   auto& ui = (*window)->ui();
   ui.selectedHost = snapshot->host->host.id;
   ui.selectedControl = snapshot->control->control.id;
+  // Every drill-down open, so its detail pane is measured too: a failing result of the busiest control, its
+  // first check expanded in Findings (thousands of failing hosts), a row selected in each register.
+  ui.controlResults.setData(snapshot->control);
+  ui.controlResults.takeControlChanged();  // the view would otherwise clear the selection below on its first frame
+  ui.selectedResultHost = snapshot->control->hosts.front().id;
+  ui.selectedResultCheck = snapshot->control->hosts.front().results.front().check;
+  for (const auto& c : snapshot->fleet->findings.controls)
+    if (c.id == ui.selectedControl && !c.checks.empty()) ui.findingFocus = {c.id, c.checks.front().check, true};
+  ui.selectedSoa = snapshot->isms->soa.rows.front().control;
+  ui.selectedException = 1;
+  ui.selectedRisk = 1;
+  ui.selectedNc = 1;
+  ui.selectedReadiness = snapshot->isms->readiness.areas.front().items.back().id;
 
   std::printf("\n  %-10s %14s %14s %18s %18s\n", "view", "UI cpu p50 ms", "UI cpu p99 ms", "frame cpu p50 ms", "frame cpu p99 ms");
   std::vector<std::string> overTarget;  // views whose frame CPU p99 is 4 ms or more

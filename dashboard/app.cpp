@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -79,7 +80,47 @@ struct DashboardWindow::Impl {
   bool imguiReady = false;
   int fbWidth = 0;
   int fbHeight = 0;
+  float scale = 0.0f;  // the scale the fonts and style are built at
+  std::function<void(ImGuiIO&)> inputHook;
 };
+
+float uiScaleFor(int framebufferWidth, int framebufferHeight, float contentScale) {
+  const float content = std::clamp(contentScale, 1.0f, 4.0f);
+  const float logicalWidth = static_cast<float>(framebufferWidth) / content;
+  const float logicalHeight = static_cast<float>(framebufferHeight) / content;
+  const float size = std::clamp(std::min(logicalWidth / 1280.0f, logicalHeight / 800.0f), 1.0f, 2.0f);
+  return content * std::floor(size * 4.0f) / 4.0f;
+}
+
+float DashboardWindow::uiScale() const { return impl_->scale; }
+
+void DashboardWindow::setInputHook(std::function<void(ImGuiIO&)> hook) { impl_->inputHook = std::move(hook); }
+
+void DashboardWindow::applyScale() {
+  float xscale = 1.0f, yscale = 1.0f;
+  glfwGetWindowContentScale(impl_->window, &xscale, &yscale);
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(impl_->window, &w, &h);
+  const float scale = uiScaleFor(w, h, std::max(xscale, yscale));
+  if (scale == impl_->scale) return;
+  const bool rebuild = impl_->scale > 0.0f;
+  impl_->scale = scale;
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig font;
+  font.SizePixels = 13.0f * scale;  // the built-in font rendered at the scaled size: crisp, not stretched
+  io.Fonts->AddFontDefault(&font);
+  if (rebuild) {  // the first atlas is uploaded by the backend's first frame
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();
+  ImGui::StyleColorsDark(&style);
+  style.ScaleAllSizes(scale);
+  style.WindowRounding = 0.0f;
+  style.CellPadding.y = 3.0f * scale;
+}
 
 DashboardWindow::DashboardWindow(SnapshotProvider& provider) : ui_(provider), impl_(std::make_unique<Impl>()) {}
 
@@ -102,17 +143,7 @@ Result<std::unique_ptr<DashboardWindow>> DashboardWindow::open(SnapshotProvider&
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no imgui.ini next to wherever the dashboard was started
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-  ImGui::StyleColorsDark();
-  float xscale = 1.0f, yscale = 1.0f;
-  glfwGetWindowContentScale(self->impl_->window, &xscale, &yscale);
-  const float scale = std::clamp(std::max(xscale, yscale), 1.0f, 4.0f);
-  ImFontConfig font;
-  font.SizePixels = 13.0f * scale;  // the built-in font rendered at the scaled size: crisp, not stretched
-  io.Fonts->AddFontDefault(&font);
-  ImGuiStyle& style = ImGui::GetStyle();
-  style.ScaleAllSizes(scale);
-  style.WindowRounding = 0.0f;
-  style.CellPadding.y = 3.0f * scale;
+  self->applyScale();
   ImGui_ImplGlfw_InitForOpenGL(self->impl_->window, true);
   ImGui_ImplOpenGL3_Init("#version 130");
   self->impl_->imguiReady = true;
@@ -143,8 +174,10 @@ FrameTiming DashboardWindow::frame(bool swap) {
   const double start = threadCpuMs();
   ui_.snapshot = ui_.provider.current();  // the only place the UI takes a new snapshot
   ui_.updateDerived();
+  applyScale();  // the window may have been resized or moved to another monitor
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (impl_->inputHook) impl_->inputHook(ImGui::GetIO());
   ImGui::NewFrame();
   drawFrame();
   ImGui::Render();
@@ -223,11 +256,30 @@ VoidResult DashboardWindow::capture(const std::filesystem::path& png) {
   return success();
 }
 
+namespace {
+
+// The first row of each register view selected, so its detail pane shows in a screenshot.
+void selectFirstRows(UiState& ui) {
+  const auto& isms = *ui.snapshot->isms;
+  ui.updateIsms();
+  if (ui.selectedSoa.empty() && !ui.soaRows.empty()) ui.selectedSoa = isms.soa.rows[ui.soaRows.front()].control;
+  if (ui.selectedException == 0 && !ui.exceptionRows.empty()) ui.selectedException = isms.exceptions.rows[ui.exceptionRows.front()].id;
+  if (ui.selectedRisk == 0 && !ui.riskRows.empty()) ui.selectedRisk = isms.risks[ui.riskRows.front()].id;
+  if (ui.selectedNc == 0 && !ui.ncRows.empty()) ui.selectedNc = isms.nonConformities.rows[ui.ncRows.front()].id;
+  if (ui.selectedReadiness.empty() && !isms.readiness.areas.empty() && !isms.readiness.areas.front().items.empty())
+    ui.selectedReadiness = isms.readiness.areas.front().items.front().id;
+}
+
+}  // namespace
+
 bool prepareView(UiState& ui, ViewId view) {
   const auto& snapshot = ui.snapshot;
   if (!snapshot || !snapshot->fleet) return false;
   const auto& fleet = *snapshot->fleet;
-  if (isIsmsView(view)) return snapshot->isms != nullptr;
+  if (isIsmsView(view)) {
+    if (snapshot->isms) selectFirstRows(ui);
+    return snapshot->isms != nullptr;
+  }
   if (view == ViewId::Host) {
     if (fleet.hosts.empty()) return true;  // nothing to pick: the view says so
     if (ui.selectedHost.empty()) {
@@ -237,6 +289,12 @@ bool prepareView(UiState& ui, ViewId view) {
       ui.selectHost(worst->id);
     }
     return snapshot->host && snapshot->host->host.id == ui.selectedHost;
+  }
+  if (view == ViewId::Findings) {  // the check failing on most hosts, expanded
+    ui.updateDerived();
+    if (ui.topFailing.empty() || ui.topFailing.front().controls.empty()) return true;
+    if (ui.findingFocus.check.empty()) ui.openFinding(ui.topFailing.front().controls.front(), ui.topFailing.front().check);
+    return snapshot->control && snapshot->control->control.id == ui.findingFocus.control && snapshot->isms;
   }
   if (view == ViewId::AnnexA || view == ViewId::Trends) {
     if (ui.selectedControl.empty()) {
@@ -248,8 +306,18 @@ bool prepareView(UiState& ui, ViewId view) {
       if (!pick) return true;
       ui.selectControl(pick->id);
     }
-    return snapshot->control && snapshot->control->control.id == ui.selectedControl && snapshot->controlHistory &&
-           snapshot->controlHistory->controlId == ui.selectedControl;
+    const bool ready = snapshot->control && snapshot->control->control.id == ui.selectedControl && snapshot->controlHistory &&
+                       snapshot->controlHistory->controlId == ui.selectedControl;
+    if (ready && view == ViewId::AnnexA && ui.selectedResultHost.empty()) {  // its first (failing) row in the pane
+      ui.controlResults.setData(snapshot->control);
+      ui.controlResults.takeControlChanged();
+      if (const auto& rows = ui.controlResults.rows(); !rows.empty()) {
+        const auto& host = snapshot->control->hosts[rows.front().host];
+        ui.selectedResultHost = host.id;
+        ui.selectedResultCheck = host.results[rows.front().result].check;
+      }
+    }
+    return ready;
   }
   return true;
 }

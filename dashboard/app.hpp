@@ -3,12 +3,15 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "common/result.hpp"
 #include "dashboard/options.hpp"
 #include "dashboard/ui.hpp"
+
+struct ImGuiIO;
 
 namespace annexa::dashboard {
 
@@ -43,10 +46,16 @@ class DashboardWindow {
   void wakeUp();  // thread-safe: makes waitEvents return
   // Reads the back buffer just rendered by frame(false) and writes it as an RGB PNG.
   VoidResult capture(const std::filesystem::path& png);
+  // Called every frame after the platform backend read the real input and before ImGui sees it: render tests
+  // queue their clicks and mouse moves here.
+  void setInputHook(std::function<void(ImGuiIO&)> hook);
+  // The scale fonts and sizes are built at: the monitor's content scale times a step for large windows.
+  float uiScale() const;
 
  private:
   explicit DashboardWindow(SnapshotProvider& provider);
   void drawFrame();
+  void applyScale();  // rebuilds the font atlas and the style when the wanted scale changed
 
   UiState ui_;
   struct Impl;
@@ -60,8 +69,13 @@ int runInteractive(DashboardWindow& window);
 int runScreenshot(DashboardWindow& window, ViewId view, const std::filesystem::path& png, int frames,
                   std::chrono::seconds timeout);
 
-// For screenshots and benchmarks: picks a host (the one failing most) and a control (the first failing one)
-// when none is selected yet, so detail views have something to show. True when the view's data is present.
+// The UI scale for a window: the monitor's content scale, times 1 up to 1280x800 logical pixels and growing in
+// quarter steps with the window up to 2 (a 2560x1600 window), so a big window is not half empty.
+float uiScaleFor(int framebufferWidth, int framebufferHeight, float contentScale);
+
+// For screenshots: picks a host (the one failing most), a control (the first failing one) and its first row, the
+// check failing on most hosts (expanded in Findings) and each register's first row when none is selected yet, so
+// detail views and panes have something to show. True when the view's data is present.
 bool prepareView(UiState& ui, ViewId view);
 
 }  // namespace annexa::dashboard

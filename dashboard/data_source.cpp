@@ -6,6 +6,7 @@
 
 #include "common/json.hpp"
 #include "common/text.hpp"
+#include "dashboard/drilldown.hpp"
 #include "dashboard/isms_snapshot.hpp"
 
 namespace annexa::dashboard {
@@ -21,11 +22,15 @@ bool safePathSegment(const std::string& id) {
 
 }  // namespace
 
-std::string httpErrorText(std::string_view method, const std::string& target, const HttpResponse& reply) {
+std::string replyDetail(const HttpResponse& reply) {
   std::string detail = reply.body;
   if (auto doc = parseJson(detail); doc && doc->is_object() && doc->contains("error") && (*doc)["error"].is_string())
     detail = (*doc)["error"].get<std::string>();
-  return std::string(method) + " " + target + ": HTTP " + std::to_string(reply.status) + " " + text::truncate(detail, 200);
+  return text::truncate(detail, 200);
+}
+
+std::string httpErrorText(std::string_view method, const std::string& target, const HttpResponse& reply) {
+  return std::string(method) + " " + target + ": HTTP " + std::to_string(reply.status) + " " + replyDetail(reply);
 }
 
 Fetch fetchOver(Exchange exchange) {
@@ -176,8 +181,9 @@ void DataSource::refreshNow() {
   if (!history) return fail(history.error());
   fleet->history = std::move(*history);
 
-  auto shared = std::make_shared<const FleetData>(std::move(*fleet));
   auto isms = fetchIsms();
+  applyExclusions(fleet->history, excludedHistories(isms->soa), fleet->controls);  // N/A in the trends too
+  auto shared = std::make_shared<const FleetData>(std::move(*fleet));
   const auto now = clock_();
   publish([&](Snapshot& s) {  // fleet and registers in one snapshot: the views never mix two refreshes
     s.fleet = shared;
@@ -209,6 +215,21 @@ std::shared_ptr<const IsmsData> DataSource::fetchIsms() {
   load("/api/v1/readiness", parseReadiness, isms->readiness);
   load("/api/v1/calendar", parseCalendar, isms->calendar);
   return isms;
+}
+
+// The daily series of every control the SoA excludes; one that cannot be fetched is left out (its days keep the
+// fleet's status in the theme history).
+std::vector<ControlHistory> DataSource::excludedHistories(const SoaRegister& soa) {
+  std::vector<ControlHistory> out;
+  for (const auto& id : excludedControls(soa)) {
+    if (!safePathSegment(id)) continue;
+    auto body = fetch_("/api/v1/history?control=" + id);
+    auto history = body ? parseControlHistory(*body) : Result<ControlHistory>(makeError(body.error()));
+    if (!history) continue;
+    history->controlId = id;
+    out.push_back(std::move(*history));
+  }
+  return out;
 }
 
 void DataSource::fetchControl(const std::string& controlId) {

@@ -15,6 +15,7 @@
 
 #include "common/https_client.hpp"
 #include "common/result.hpp"
+#include "dashboard/isms_snapshot.hpp"
 #include "dashboard/snapshot.hpp"
 
 namespace annexa::dashboard {
@@ -24,6 +25,8 @@ using Fetch = std::function<Result<std::string>(const std::string& target)>;
 // Any request (POST, raw bytes): transport errors are errors, every HTTP status is a reply.
 using Exchange = std::function<Result<HttpResponse>(std::string_view method, const std::string& target, const std::string& body)>;
 
+// The collector's own words: the JSON "error" of a reply when it sent one, else the body (truncated).
+std::string replyDetail(const HttpResponse& reply);
 // "POST /api/v1/exports: HTTP 409 an export is already running" (the API's JSON "error" when it sent one).
 std::string httpErrorText(std::string_view method, const std::string& target, const HttpResponse& reply);
 // The GET-only Fetch over an Exchange: a status other than 200 becomes httpErrorText.
@@ -86,6 +89,7 @@ class DataSource final : public SnapshotProvider {
   void fetchControl(const std::string& controlId);
   void fetchHost(const std::string& hostId);
   std::shared_ptr<const IsmsData> fetchIsms();
+  std::vector<ControlHistory> excludedHistories(const SoaRegister& soa);
 
   Fetch fetch_;
   DataSourceOptions options_;

@@ -72,6 +72,21 @@ std::string_view label(RiskLevel l) {
   return "?";
 }
 
+bool treatmentNotEffective(const RiskRow& risk) { return !risk.treatmentEffective && risk.treatment != "accept"; }
+
+std::vector<ReadinessBand> defaultReadinessBands() {
+  return {{0, 14, "high_risk", "High risk"},
+          {15, 21, "moderate_risk", "Moderate risk"},
+          {22, 25, "low_risk", "Low risk"},
+          {26, 28, "well_prepared", "Well prepared"}};
+}
+
+std::string bandsLegend(const std::vector<ReadinessBand>& bands) {
+  std::vector<std::string> parts;
+  for (const auto& b : bands) parts.push_back(std::to_string(b.min) + "-" + std::to_string(b.max) + " " + b.label);
+  return text::join(parts, ", ");
+}
+
 NcKind parseNcKind(std::string_view t) {
   if (t == "minor") return NcKind::Minor;
   if (t == "ofi") return NcKind::Ofi;
@@ -105,11 +120,15 @@ Result<SoaRegister> parseSoa(std::string_view text) {
       row.implementation = str(c, "implementation");
       row.owner = str(c, "owner");
       row.reviewedAt = day(str(c, "reviewed_at"));
+      row.updatedBy = str(c, "updated_by");
       const auto& fleet = object(c, "fleet");
       row.fleetStatus = parseControlStatus(str(fleet, "status"));
       row.fleetEvidenced = flag(fleet, "evidenced");
       row.checks = static_cast<int>(array(fleet, "checks").size());
       row.manualEvidence = static_cast<int>(array(c, "manual_evidence").size());
+      for (const auto& e : array(c, "manual_evidence"))
+        row.manualEvidenceText.push_back(str(e, "document") + " at " + str(e, "location") + " (" + str(e, "date") +
+                                         ", reviewed by " + str(e, "reviewer") + ")");
       for (const auto& r : array(c, "risks"))
         if (r.is_number_integer()) row.risks.push_back(r.get<std::int64_t>());
       for (const auto& f : strings(c, "flags")) {
@@ -131,7 +150,8 @@ Result<ExceptionRegister> parseExceptions(std::string_view text) {
     for (const auto& e : array(doc, "exceptions"))
       reg.rows.push_back({num64(e, "id"), str(e, "scope"), exceptionTarget(e), str(e, "justification"),
                           str(e, "approver"), day(str(e, "valid_from")), day(str(e, "expires_at")),
-                          parseExceptionState(str(e, "state")), num(e, "days_left")});
+                          parseExceptionState(str(e, "state")), num(e, "days_left"), str(e, "host"), str(e, "check"),
+                          str(e, "control"), str(e, "created_by")});
     return reg;
   });
 }
@@ -156,6 +176,9 @@ Result<std::vector<RiskRow>> parseRisks(std::string_view text) {
       row.owner = str(r, "owner");
       row.dueDate = str(r, "due_date");
       row.residualScore = num(r, "residual_score");
+      row.assets = str(r, "assets");
+      row.threat = str(r, "threat");
+      row.vulnerability = str(r, "vulnerability");
       risks.push_back(std::move(row));
     }
     return risks;
@@ -170,7 +193,8 @@ Result<NcRegister> parseNonConformities(std::string_view text) {
     for (const auto& n : array(doc, "nonconformities"))
       reg.rows.push_back({num64(n, "id"), parseNcKind(str(n, "kind")), str(n, "state"), str(n, "title"),
                           str(n, "control"), str(n, "corrective_action"), str(n, "action_owner"), str(n, "action_due"),
-                          flag(n, "overdue"), num(n, "reopen_count")});
+                          flag(n, "overdue"), num(n, "reopen_count"), str(n, "description"), str(n, "root_cause"),
+                          str(n, "verification"), strings(n, "next_states")});
     return reg;
   });
 }
@@ -197,6 +221,9 @@ Result<Readiness> parseReadiness(std::string_view text) {
       area->met += item.met ? 1 : 0;
       area->items.push_back(std::move(item));
     }
+    for (const auto& b : array(doc, "bands"))
+      r.bands.push_back({num(b, "min"), num(b, "max"), str(b, "level"), str(b, "label")});
+    if (r.bands.empty()) r.bands = defaultReadinessBands();
     if (r.areas.empty()) return makeError("/api/v1/readiness: no items");
     return r;
   });

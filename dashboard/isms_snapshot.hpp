@@ -24,6 +24,7 @@ struct SoaRow {
   std::string implementation;  // "implemented", "partially", "planned", "not_implemented", ...
   std::string owner;
   std::string reviewedAt;      // empty: never reviewed
+  std::string updatedBy;
   ControlStatus fleetStatus = ControlStatus::NotEvidenced;
   bool fleetEvidenced = false;  // some host reports a mapped check
   int checks = 0;
@@ -32,6 +33,7 @@ struct SoaRow {
   bool noEvidence = false;  // flag "no_evidence": applicable, no fleet evidence, no manual evidence
   bool justificationMissing = false;
   bool notReviewed = false;
+  std::vector<std::string> manualEvidenceText;  // "policy at wiki (2026-10-01, reviewed by ciso)"
 };
 
 struct SoaRegister {
@@ -58,6 +60,10 @@ struct ExceptionRow {
   std::string expiresAt;  // YYYY-MM-DD
   ExceptionState state = ExceptionState::Expired;
   int daysLeft = 0;
+  std::string hostId;  // scope host_check: the agent id
+  std::string check;   // scopes host_check and check
+  std::string control; // scope control
+  std::string createdBy;
 };
 
 struct ExceptionRegister {
@@ -86,7 +92,13 @@ struct RiskRow {
   std::string owner;
   std::string dueDate;  // YYYY-MM-DD or empty
   int residualScore = 0;  // 0: not assessed
+  std::string assets;
+  std::string threat;
+  std::string vulnerability;
 };
+// A risk the organisation accepts is not "treated" by controls: failing linked controls do not make that
+// treatment ineffective (the collector flags them anyway; the dashboard does not repeat it).
+bool treatmentNotEffective(const RiskRow& risk);
 
 // ---- Non-conformities -------------------------------------------------------------------------------------
 
@@ -105,6 +117,10 @@ struct NcRow {
   std::string actionDue;  // YYYY-MM-DD or empty
   bool overdue = false;
   int reopenCount = 0;
+  std::string description;
+  std::string rootCause;
+  std::string verification;
+  std::vector<std::string> nextStates;  // the transitions the lifecycle allows from `state`
 };
 
 struct NcRegister {
@@ -134,12 +150,24 @@ struct ReadinessArea {
   std::vector<ReadinessItem> items;
 };
 
+struct ReadinessBand {
+  int min = 0;
+  int max = 0;
+  std::string level;  // "well_prepared"
+  std::string label;  // "Well prepared"
+};
+// The guide's bands as docs/isms.md lists them, for a collector that does not send its own.
+std::vector<ReadinessBand> defaultReadinessBands();
+// "0-14 High risk, 15-21 Moderate risk, 22-25 Low risk, 26-28 Well prepared"
+std::string bandsLegend(const std::vector<ReadinessBand>& bands);
+
 struct Readiness {
   int score = 0;
   int maxScore = 0;
   std::string level;       // "high_risk", "moderate_risk", "low_risk"
   std::string assessment;  // "High risk: significant work needed", ...
   std::vector<ReadinessArea> areas;  // in the collector's order
+  std::vector<ReadinessBand> bands;  // from the collector, else defaultReadinessBands()
 };
 
 // ---- Audit calendar and the overview's readiness summary (GET /api/v1/calendar) ------------------------------

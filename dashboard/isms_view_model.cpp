@@ -62,7 +62,7 @@ std::vector<std::uint32_t> riskOrder(const std::vector<RiskRow>& risks) {
   std::stable_sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
     const auto& x = risks[a];
     const auto& y = risks[b];
-    return std::make_tuple(-x.score, x.treatmentEffective, x.id) < std::make_tuple(-y.score, y.treatmentEffective, y.id);
+    return std::make_tuple(-x.score, !treatmentNotEffective(x), x.id) < std::make_tuple(-y.score, !treatmentNotEffective(y), y.id);
   });
   return out;
 }

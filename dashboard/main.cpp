@@ -46,6 +46,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto exporter = std::make_unique<ExportClient>(std::move(*exchange));
+  auto writeExchange = makeHttpsExchange(options->connection);  // register edits: a third connection
+  if (!writeExchange) {
+    std::fprintf(stderr, "annexa-dashboard: %s\n", writeExchange.error().c_str());
+    return 2;
+  }
+  DataSource* sourcePtr = source.get();
+  auto writer = std::make_unique<RegisterWriter>(std::move(*writeExchange), [sourcePtr] { sourcePtr->refresh(); });
 
   WindowOptions windowOptions;
   windowOptions.width = options->width;
@@ -61,10 +68,13 @@ int main(int argc, char** argv) {
   source->onPublish([raw] { raw->wakeUp(); });
   raw->ui().exporter = exporter.get();
   exporter->onChange([raw] { raw->wakeUp(); });
+  raw->ui().writer = writer.get();
+  writer->onChange([raw] { raw->wakeUp(); });
   const int code = options->screenshot.empty()
                        ? runInteractive(*raw)
                        : runScreenshot(*raw, options->view, options->screenshot, options->frames, options->timeout);
-  source.reset();  // joins the workers before the window (and GLFW) go away
+  writer.reset();  // joins the workers before the window (and GLFW) go away; the writer refreshes the source
+  source.reset();
   exporter.reset();
   return code;
 }

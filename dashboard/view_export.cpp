@@ -81,9 +81,11 @@ void drawButtons(UiState& ui, const ExportStatus& status) {
     ImGui::SameLine();
     if (ImGui::Button("Open folder")) ui.exporter->openFolder();
   }
+  track(ui, "export:button");
   if (!ui.exporter) {
     ImGui::SameLine();
     ImGui::TextDisabled("Exporting needs a connection to a collector.");
+    track(ui, "export:no-collector", "Exporting needs a connection to a collector.");
   }
   if (!in.formError.empty()) ImGui::TextColored(kWarning, "Not started: %s", in.formError.c_str());
 }

@@ -25,7 +25,11 @@ void drawHostDetail(UiState& ui) {
   else ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Passing)), "REPORTING");
   ImGui::TextDisabled("%s | kernel %s | agent %s | last seen %s | enrolled %s | id %s", h.os.c_str(), detail->kernel.c_str(),
                       detail->agentVersion.c_str(), h.lastSeenText.c_str(), detail->enrolledAt.c_str(), h.id.c_str());
-  ImGui::Text("%d pass, %d fail, %d error, %d not applicable", h.pass, h.fail, h.error, h.notApplicable);
+  int accepted = 0;
+  for (const auto& r : detail->results)
+    accepted += r.status == ResultStatus::Fail && ui.cover.findForAll(h.id, r.check, r.controls) ? 1 : 0;
+  ImGui::Text("%d pass, %d fail (%d of them accepted by an exception), %d error, %d not applicable", h.pass, h.fail,
+              accepted, h.error, h.notApplicable);
   ImGui::Separator();
 
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersInnerV |
@@ -43,7 +47,17 @@ void drawHostDetail(UiState& ui) {
     const auto& r = detail->results[index];
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    resultBadge(r.status);
+    const ExceptionRow* acceptedBy = r.status == ResultStatus::Fail ? ui.cover.findForAll(h.id, r.check, r.controls) : nullptr;
+    if (acceptedBy) {
+      acceptedBadge(*acceptedBy);
+    } else {
+      resultBadge(r.status);
+      if (r.status == ResultStatus::Fail)  // accepted for some of its controls only: still failing on the others
+        for (const auto& control : r.controls)
+          if (const auto* e = ui.cover.find(h.id, r.check, control))
+            ImGui::TextDisabled("accepted for %s (#%lld)", control.c_str(), static_cast<long long>(e->id));
+    }
+    if (ui.tracker) track(ui, "host:status:" + r.check, acceptedBy ? acceptedLabel(*acceptedBy) : std::string(label(r.status)));
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(r.check.c_str());
     ImGui::TextWrapped("%s", r.message.c_str());

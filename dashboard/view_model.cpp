@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/clock.hpp"
 #include "common/text.hpp"
 
 namespace annexa::dashboard {
@@ -84,6 +85,14 @@ DayChange changeSinceYesterday(const std::vector<ThemeDay>& history) {
   }
   for (auto& [name, t] : perTheme) change.themes.push_back(t);
   return change;
+}
+
+std::string dayChangeTitle(const DayChange& change, const std::string& today) {
+  if (!change.available) return "Change since the previous recorded day (controls)";
+  const auto day = parseRfc3339(today);
+  if (day && change.toDay == today && change.fromDay == formatRfc3339(*day - 86400).substr(0, 10))
+    return "Change since yesterday (controls)";
+  return "Change from " + change.fromDay + " to " + change.toDay + " (controls; the last two recorded days)";
 }
 
 // ---- tables ---------------------------------------------------------------------------------------------------
@@ -172,6 +181,16 @@ void ControlTableModel::setStatusShown(ControlStatus status, bool shown) {
   dirty_ = true;
 }
 
+void ControlTableModel::setExcluded(const std::set<std::string>& excluded) {
+  if (excluded == excluded_) return;
+  excluded_ = excluded;
+  dirty_ = true;
+}
+
+ControlStatus ControlTableModel::status(const ControlRow& control) const {
+  return excluded_.count(control.id) ? ControlStatus::NotApplicable : control.status;
+}
+
 const std::vector<std::uint32_t>& ControlTableModel::rows() {
   if (!dirty_) return rows_;
   dirty_ = false;
@@ -180,7 +199,7 @@ const std::vector<std::uint32_t>& ControlTableModel::rows() {
   if (!fleet_) return rows_;
   for (std::uint32_t i = 0; i < fleet_->controls.size(); ++i) {
     const auto& c = fleet_->controls[i];
-    if (!statusShown(c.status)) continue;
+    if (!statusShown(status(c))) continue;
     if (!filter_.empty() && !text::icontains(c.id, filter_) && !text::icontains(c.title, filter_) &&
         !text::icontains(c.theme, filter_) && !text::icontains(c.iso2013Text, filter_))
       continue;
@@ -239,7 +258,7 @@ Chart themeTrend(const std::vector<ThemeDay>& history) {
   for (const auto& theme : themes) chart.series.push_back({theme, std::vector<float>(chart.days.size(), 0.0f)});
   for (const auto& d : history) {
     const auto s = static_cast<std::size_t>(std::find(themes.begin(), themes.end(), d.theme) - themes.begin());
-    const int total = d.passing + d.failing + d.partial + d.notEvidenced + d.notApplicable + d.accepted;
+    const int total = d.passing + d.failing + d.partial + d.accepted;  // applicable and evidenced
     chart.series[s].values[dayIndex[d.day]] = total > 0 ? 100.0f * static_cast<float>(d.passing) / static_cast<float>(total) : 0.0f;
   }
   chart.maxValue = 100.0f;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ struct DayChange {
 };
 // The latest recorded day against the one before it, per theme.
 DayChange changeSinceYesterday(const std::vector<ThemeDay>& history);
+// "Change since yesterday (controls)" only when the two days are yesterday and `today` (YYYY-MM-DD); otherwise
+// "Change from 2026-11-20 to 2026-11-23 (controls; the last two recorded days)".
+std::string dayChangeTitle(const DayChange& change, const std::string& today);
 
 // ---- tables ---------------------------------------------------------------------------------------------------
 
@@ -81,6 +85,9 @@ class ControlTableModel {
   void setFilter(const std::string& text);  // id, title, theme or a 2013 id
   // Which statuses are shown (all by default), indexed by ControlStatus.
   void setStatusShown(ControlStatus status, bool shown);
+  // Controls the SoA excludes: shown (and filtered) as N/A.
+  void setExcluded(const std::set<std::string>& excluded);
+  ControlStatus status(const ControlRow& control) const;
   bool statusShown(ControlStatus status) const { return shown_[static_cast<std::size_t>(status)]; }
   const std::vector<std::uint32_t>& rows();
   const ControlRow& control(std::uint32_t index) const { return fleet_->controls[index]; }
@@ -90,6 +97,7 @@ class ControlTableModel {
   std::shared_ptr<const FleetData> fleet_;
   std::string filter_;
   std::array<bool, 6> shown_{true, true, true, true, true, true};
+  std::set<std::string> excluded_;
   bool dirty_ = true;
   std::vector<std::uint32_t> rows_;
   std::size_t rebuilds_ = 0;
@@ -123,7 +131,8 @@ struct Chart {
   std::vector<Series> series;
   float maxValue = 0;
 };
-// Per theme: the share of its controls passing (0–100 %) each day; accepted controls count, but not as passing.
+// Per theme: the share of its applicable, evidenced controls passing (0–100 %) each day: not applicable and
+// not evidenced controls are left out of the denominator; accepted ones stay in it (never passing).
 Chart themeTrend(const std::vector<ThemeDay>& history);
 // One control: hosts passing and failing each day.
 Chart controlTrend(const ControlHistory& history);

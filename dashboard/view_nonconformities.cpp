@@ -1,7 +1,9 @@
 // Non-conformities: major / minor / OFI, where each stands in its lifecycle, the corrective action's owner and
-// due date; overdue ones come first and are flagged.
+// due date; overdue ones come first and are flagged. The detail pane shows the selected one in full; an admin
+// moves it through its lifecycle there (POST /api/v1/nonconformities/{id}/transition).
 #include <imgui.h>
 
+#include <cstdio>
 #include <iterator>
 
 #include "dashboard/ui.hpp"
@@ -37,12 +39,41 @@ void lifecycle(const std::string& state) {
   }
 }
 
+void ncDetail(UiState& ui, const NcRow& n) {
+  ImGui::Text("Non-conformity #%lld", static_cast<long long>(n.id));
+  ImGui::SameLine();
+  flagChip(label(n.kind).data(), kindColor(n.kind));
+  if (n.overdue) {
+    ImGui::SameLine();
+    flagChip("OVERDUE", statusColor(ControlStatus::Failing));
+  }
+  detailField("Title", n.title);
+  track(ui, "nc:detail:title", n.title);
+  if (!n.description.empty()) detailField("Description", n.description);
+  detailField("Control", n.control);
+  ImGui::TextDisabled("State");
+  lifecycle(n.state);
+  if (n.reopenCount > 0) ImGui::TextDisabled("reopened %d times", n.reopenCount);
+  ImGui::Separator();
+  if (!ui.canEdit()) {
+    detailField("Root cause", n.rootCause);
+    detailField("Corrective action", n.correctiveAction + (n.actionOwner.empty() ? "" : " (owner " + n.actionOwner + ", due " + n.actionDue + ")"));
+    detailField("Verification", n.verification);
+    return;
+  }
+  ImGui::TextUnformatted("Move it on");
+  reloadForm(ui, "nc", ui.forms.nc, ncTransitionForm(n));
+  if (editForm(ui, "nc", ui.forms.nc, true, "Apply transition"))
+    submitWrite(ui, "nc", "POST", "/api/v1/nonconformities/" + std::to_string(n.id) + "/transition",
+                filledFields(ui.forms.nc));
+}
+
 }  // namespace
 
 void drawNonConformities(UiState& ui) {
   if (!requireIsms(ui)) return;
   const auto& reg = ui.snapshot->isms->nonConformities;
-  readOnlyNote("Record and move them with `annexa-collector nc add|transition ...` or POST /api/v1/nonconformities.");
+  editNote(ui, "non-conformities (lifecycle transitions)");
   ImGui::Text("%zu non-conformities, %d open;", reg.rows.size(), reg.open);
   ImGui::SameLine();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Failing)), "%d overdue", reg.overdue);
@@ -50,36 +81,40 @@ void drawNonConformities(UiState& ui) {
     ImGui::TextDisabled("No non-conformities recorded (see the proposals: GET /api/v1/nonconformities/proposals).");
     return;
   }
-  if (!beginRegisterTable("ncs", {{"ID"}, {"Kind"}, {"Title", 1.0f}, {"Control"}, {"State"}, {"Corrective action owner"},
-                                  {"Due"}, {"Overdue"}}))
-    return;
-  clippedRows(ui.ncRows, [&](std::uint32_t index) {  // one line per row: a register of thousands stays smooth
-    const auto& n = reg.rows[index];
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ImGui::Text("%lld", static_cast<long long>(n.id));
-    ImGui::TableNextColumn();
-    flagChip(label(n.kind).data(), kindColor(n.kind));
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(n.title.c_str());
-    if (!n.correctiveAction.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("Corrective action: %s", n.correctiveAction.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(n.control.empty() ? "-" : n.control.c_str());
-    ImGui::TableNextColumn();
-    lifecycle(n.state);
-    if (n.reopenCount > 0) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("(reopened %dx)", n.reopenCount);
-    }
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(n.actionOwner.empty() ? "-" : n.actionOwner.c_str());
-    ImGui::TableNextColumn();
-    ImGui::TextUnformatted(n.actionDue.empty() ? "-" : n.actionDue.c_str());
-    ImGui::TableNextColumn();
-    if (n.overdue) flagChip("OVERDUE", statusColor(ControlStatus::Failing));
-    else ImGui::TextDisabled("no");
-  });
-  ImGui::EndTable();
+  beginMaster("nc-split", 0.38f);
+  if (beginRegisterTable("ncs", {{"ID"}, {"Kind"}, {"Title", 1.0f}, {"Control"}, {"State"}, {"Owner"}, {"Due"}})) {
+    clippedRows(ui.ncRows, [&](std::uint32_t index) {  // one line per row: a register of thousands stays smooth
+      const auto& n = reg.rows[index];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      if (selectableId(ui, "nc", n.id, ui.selectedNc)) ui.selectedNc = n.id;
+      ImGui::TableNextColumn();
+      flagChip(label(n.kind).data(), kindColor(n.kind));
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(n.title.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(n.control.empty() ? "-" : n.control.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(n.state.c_str());
+      if (n.reopenCount > 0) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(reopened %dx)", n.reopenCount);
+      }
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(n.actionOwner.empty() ? "-" : n.actionOwner.c_str());
+      ImGui::TableNextColumn();
+      if (n.overdue) flagChip(n.actionDue.empty() ? "OVERDUE" : ("OVERDUE " + n.actionDue).c_str(), statusColor(ControlStatus::Failing));
+      else ImGui::TextUnformatted(n.actionDue.empty() ? "-" : n.actionDue.c_str());
+    });
+    ImGui::EndTable();
+  }
+  beginDetail();
+  const NcRow* selected = nullptr;
+  for (const auto& n : reg.rows)
+    if (n.id == ui.selectedNc) selected = &n;
+  if (selected) ncDetail(ui, *selected);
+  else ImGui::TextDisabled("Select a non-conformity for it in full%s.", ui.canEdit() ? " and to move it on" : "");
+  endDetail();
 }
 
 }  // namespace annexa::dashboard

@@ -109,7 +109,7 @@ void auditReadiness(const UiState& ui) {
   ImGui::SameLine(0, scaled(12.0f));
   ImGui::BeginGroup();
   ImGui::PushTextWrapPos(0.0f);
-  if (c.ready) ImGui::TextUnformatted("No major non-conformity open and the readiness band is Well prepared.");
+  if (c.ready) ImGui::TextUnformatted("No major non-conformity open and the readiness band is Well prepared (26-28).");
   else ImGui::TextWrapped("%s", c.reason.empty() ? "not ready" : c.reason.c_str());
   ImGui::PopTextWrapPos();
 
@@ -147,7 +147,7 @@ void drawOverview(UiState& ui) {
   const FleetData& fleet = *ui.snapshot->fleet;
 
   ThemeCounts total{"All", 0, 0, 0, 0, 0, 0};
-  for (const auto& t : fleet.themes) {
+  for (const auto& t : ui.shownThemes) {  // SoA-excluded controls counted as N/A
     total.passing += t.passing;
     total.failing += t.failing;
     total.partial += t.partial;
@@ -160,6 +160,8 @@ void drawOverview(UiState& ui) {
   ImGui::SameLine(0, scaled(30.0f));
   ImGui::Text("Controls: %d passing, %d accepted, %d failing, %d partial, %d not evidenced, %d n/a", total.passing,
               total.accepted, total.failing, total.partial, total.notEvidenced, total.notApplicable);
+  if (!ui.excluded.empty() && ImGui::IsItemHovered())
+    ImGui::SetTooltip("n/a includes the %zu controls the Statement of Applicability excludes", ui.excluded.size());
   ImGui::SameLine(0, scaled(30.0f));
   ImGui::TextDisabled("posture computed %s", fleet.computedAt.c_str());
   ImGui::Separator();
@@ -174,7 +176,7 @@ void drawOverview(UiState& ui) {
   ImGui::BeginGroup();
   const float labelWidth = ImGui::CalcTextSize("Technological  ").x;
   const float barWidth = std::max(120.0f, ImGui::GetContentRegionAvail().x - labelWidth - 10.0f);
-  for (const auto& t : fleet.themes) {
+  for (const auto& t : ui.shownThemes) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(t.theme.c_str());
     ImGui::SameLine(labelWidth);
@@ -192,6 +194,8 @@ void drawOverview(UiState& ui) {
   const float half = ImGui::GetContentRegionAvail().x * 0.62f;
   ImGui::BeginChild("top-failing", ImVec2(half, 0), false);
   ImGui::TextUnformatted("Top 10 failing checks");
+  ImGui::SameLine();
+  ImGui::TextDisabled("(click a check or a control: its failing hosts)");
   if (ui.topFailing.empty()) {
     ImGui::TextDisabled("No failing checks.");
   } else if (ImGui::BeginTable("top", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
@@ -202,23 +206,32 @@ void drawOverview(UiState& ui) {
     ImGui::TableHeadersRow();
     for (std::size_t row = 0; row < ui.topFailing.size(); ++row) {
       const auto& f = ui.topFailing[row];
-      ImGui::PushID(static_cast<int>(row));  // the same control button may appear in several rows
+      ImGui::PushID(static_cast<int>(row));  // the same control chip may appear in several rows
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
+      // Accepted when an exception covers the check on every control it maps to (scope check, or each control).
+      const ExceptionRow* acceptedBy = nullptr;
+      for (const auto& control : f.controls) {
+        acceptedBy = ui.cover.wholeCheck(f.check, control);
+        if (!acceptedBy) break;
+      }
       ImGui::Text("%d", f.hosts);
+      if (acceptedBy) {
+        ImGui::SameLine();
+        acceptedBadge(*acceptedBy);
+      }
       ImGui::TableNextColumn();
       severityText(f.severity);
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(f.check.c_str());
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", f.title.c_str());
+      if (ImGui::Selectable(f.check.c_str(), false) && !f.controls.empty()) ui.openFinding(f.controls.front(), f.check);
+      if (ui.tracker) track(ui, "overview:top:" + f.check);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: its failing hosts in Findings", f.title.c_str());
       ImGui::TableNextColumn();
       for (std::size_t i = 0; i < f.controls.size(); ++i) {
         if (i > 0) ImGui::SameLine();
         ImGui::PushID(static_cast<int>(i));
-        if (ImGui::SmallButton(f.controls[i].c_str())) {
-          ui.selectControl(f.controls[i]);
-          ui.switchTo = ViewId::AnnexA;
-        }
+        if (ImGui::SmallButton(f.controls[i].c_str())) ui.openFinding(f.controls[i], f.check);
+        if (ui.tracker) track(ui, "overview:chip:" + f.check + ":" + f.controls[i]);
         ImGui::PopID();
       }
       ImGui::PopID();
@@ -228,7 +241,7 @@ void drawOverview(UiState& ui) {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("change", ImVec2(0, 0), false);
-  ImGui::TextUnformatted("Change since yesterday (controls)");
+  ImGui::TextUnformatted(dayChangeTitle(ui.dayChange, fleet.computedAt.substr(0, 10)).c_str());
   if (!ui.dayChange.available) {
     ImGui::TextDisabled("Not yet: the collector has recorded fewer than two days.");
   } else {

@@ -11,7 +11,9 @@ void drawTrends(UiState& ui) {
   const auto& fleet = *ui.snapshot->fleet;
   const float chartHeight = (ImGui::GetContentRegionAvail().y - 7.0f * ImGui::GetFrameHeightWithSpacing()) * 0.5f;
 
-  ImGui::TextUnformatted("Controls passing per theme (last 30 days)");
+  ImGui::TextUnformatted("Applicable, evidenced controls passing per theme (last 30 days)");
+  ImGui::SameLine();
+  ImGui::TextDisabled("(controls the SoA excludes and controls no check evidences are left out; accepted ones never pass)");
   lineChart("themes", ui.themeChart, " %", std::max(scaled(120.0f), chartHeight));
   ImGui::Separator();
 
@@ -23,7 +25,7 @@ void drawTrends(UiState& ui) {
     if (c.id == ui.selectedControl) preview = c.id + "  " + c.title;
   if (ImGui::BeginCombo("##control", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
     for (const auto& c : fleet.controls) {
-      const std::string label = c.id + "  " + c.title;
+      const std::string label = c.id + "  " + c.title + (ui.excluded.count(c.id) ? "  (excluded: N/A)" : "");
       if (ImGui::Selectable(label.c_str(), c.id == ui.selectedControl)) ui.selectControl(c.id);
     }
     ImGui::EndCombo();
@@ -34,6 +36,10 @@ void drawTrends(UiState& ui) {
   } else if (!history || history->controlId != ui.selectedControl) {
     ImGui::TextDisabled("Loading history of %s ...", ui.selectedControl.c_str());
   } else {
+    if (ui.excluded.count(ui.selectedControl))
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::NotApplicable)),
+                         "N/A: the Statement of Applicability excludes %s; its hosts are shown for reference only.",
+                         ui.selectedControl.c_str());
     lineChart("control", ui.controlChart, "", std::max(scaled(120.0f), chartHeight));
   }
 }

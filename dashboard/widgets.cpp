@@ -111,10 +111,11 @@ void severityText(Severity severity) {
 bool requireFleet(const UiState& ui) {
   if (ui.snapshot && ui.snapshot->fleet) return true;
   ImGui::Spacing();
-  if (ui.snapshot && !ui.snapshot->connection.lastError.empty())
-    ImGui::TextWrapped("No data yet: %s", ui.snapshot->connection.lastError.c_str());
-  else
-    ImGui::TextUnformatted("Loading data from the collector ...");
+  const std::string why = ui.snapshot && !ui.snapshot->connection.lastError.empty()
+                              ? "No data yet: " + ui.snapshot->connection.lastError
+                              : std::string("Loading data from the collector ...");
+  ImGui::TextWrapped("%s", why.c_str());
+  track(ui, "no-data", why);
   return false;
 }
 
@@ -130,7 +131,80 @@ bool requireIsms(const UiState& ui) {
   return true;
 }
 
-void readOnlyNote(const char* how) { ImGui::TextDisabled("Read-only view. %s", how); }
+bool UiState::canEdit() const { return writer && writer->role() == OperatorRole::Admin; }
+
+void editNote(const UiState& ui, const char* what) {
+  const OperatorRole role = ui.writer ? ui.writer->role() : OperatorRole::Unknown;
+  if (role == OperatorRole::Admin) {
+    ImGui::TextDisabled("Connected as an admin: select a row to edit %s; changes are written to the collector.", what);
+    track(ui, "edit-note", "admin");
+  } else if (role == OperatorRole::Viewer) {
+    ImGui::TextColored(ImVec4(1.0f, 0.86f, 0.47f, 1.0f), "Read-only: connected with a viewer certificate.");
+    track(ui, "edit-note", "Read-only: connected with a viewer certificate.");
+    ImGui::SameLine();
+    ImGui::TextDisabled("An admin certificate edits %s here.", what);
+  } else {
+    ImGui::TextDisabled("Read-only: %s", ui.writer ? "finding out whether this certificate may edit ..."
+                                                   : "no collector connection to write to.");
+  }
+}
+
+void track(const UiState& ui, const std::string& name, std::string_view text) {
+  if (!ui.tracker) return;
+  const ImVec2 a = ImGui::GetItemRectMin();
+  const ImVec2 b = ImGui::GetItemRectMax();
+  (*ui.tracker)[name] = {a.x, a.y, b.x, b.y, std::string(text)};
+}
+
+bool selectableId(const UiState& ui, const char* view, std::int64_t id, std::int64_t selected) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%lld", static_cast<long long>(id));
+  const bool pressed = ImGui::Selectable(text, id == selected, ImGuiSelectableFlags_SpanAllColumns);
+  if (ui.tracker) track(ui, std::string(view) + ":row:" + text);
+  return pressed;
+}
+
+void detailField(const char* label, const std::string& value) {
+  ImGui::TextDisabled("%s", label);
+  ImGui::Indent(scaled(8.0f));
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(value.empty() ? "-" : value.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::Unindent(scaled(8.0f));
+}
+
+namespace {
+bool masterSideBySide = true;  // the layout chosen by the last beginMaster (one master at a time)
+}
+
+void beginMaster(const char* id, float detailShare) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  masterSideBySide = avail.x >= scaled(1100.0f);
+  ImGui::PushID(id);
+  if (masterSideBySide) ImGui::BeginChild("master", ImVec2(avail.x * (1.0f - detailShare), 0), false);
+  else ImGui::BeginChild("master", ImVec2(0, avail.y * (1.0f - detailShare)), false);
+}
+
+void beginDetail() {
+  ImGui::EndChild();
+  if (masterSideBySide) ImGui::SameLine();
+  ImGui::BeginChild("detail", ImVec2(0, 0), true);
+}
+
+void endDetail() {
+  ImGui::EndChild();
+  ImGui::PopID();
+}
+
+void acceptedBadge(const ExceptionRow& exception) {
+  statusBadge(ControlStatus::Accepted);
+  ImGui::SameLine(0, scaled(4.0f));
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(statusColor(ControlStatus::Accepted)), "(exception #%lld)",
+                     static_cast<long long>(exception.id));
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Accepted by exception #%lld until %s: %s", static_cast<long long>(exception.id),
+                      exception.expiresAt.c_str(), exception.justification.c_str());
+}
 
 ImU32 riskLevelColor(RiskLevel level) {
   switch (level) {
@@ -167,10 +241,10 @@ void readyBadge(bool ready) {
   ImGui::Dummy(ImVec2(end.x - p.x, end.y - p.y));
 }
 
-bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns) {
+bool beginRegisterTable(const char* id, std::initializer_list<TableColumn> columns, float height) {
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                 ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable(id, static_cast<int>(columns.size()), flags)) return false;
+  if (!ImGui::BeginTable(id, static_cast<int>(columns.size()), flags, ImVec2(0, height))) return false;
   ImGui::TableSetupScrollFreeze(0, 1);
   for (const auto& c : columns)
     ImGui::TableSetupColumn(c.name, c.stretch > 0 ? ImGuiTableColumnFlags_WidthStretch : ImGuiTableColumnFlags_None, c.stretch);
@@ -280,8 +354,25 @@ void UiState::selectHost(const std::string& id) {
   provider.selectHost(id);
 }
 
+void UiState::openFinding(const std::string& control, const std::string& check) {
+  findingFocus = {control, check, true};
+  selectControl(control);  // its detail lists the failing hosts of the check
+  switchTo = ViewId::Findings;
+}
+
 void UiState::updateIsms() {
   const IsmsData* isms = snapshot ? snapshot->isms.get() : nullptr;
+  const FleetData* fleet = snapshot ? snapshot->fleet.get() : nullptr;
+  if (isms && isms != ismsFor) {
+    excluded = excludedControls(isms->soa);
+    cover = ExceptionCover(isms->exceptions);
+    themesFor = nullptr;
+  }
+  if (fleet && fleet != themesFor) {  // the theme counts as shown: excluded controls are N/A
+    themesFor = fleet;
+    shownThemes = themesWithExclusions(*fleet, excluded);
+  }
+  controls.setExcluded(excluded);
   if (!isms) return;
   if (isms != ismsFor) {
     ismsFor = isms;
@@ -320,13 +411,13 @@ void UiState::updateDerived() {
     controlChartFor = history;
     if (history) controlChart = controlTrend(*history);
   }
+  controlResults.setData(snapshot ? snapshot->control : nullptr);
   const ControlDetail* control = snapshot ? snapshot->control.get() : nullptr;
-  if (control != controlRowsFor) {
-    controlRowsFor = control;
-    controlRows.clear();
-    if (control)
-      for (std::uint32_t h = 0; h < control->hosts.size(); ++h)
-        for (std::uint32_t r = 0; r < control->hosts[h].results.size(); ++r) controlRows.emplace_back(h, r);
+  if (control != failingFor || findingFocus.check != failingCheck) {
+    failingFor = control;
+    failingCheck = findingFocus.check;
+    failingHosts.clear();
+    if (control && control->control.id == findingFocus.control) failingHosts = failingHostsOf(*control, failingCheck);
   }
   const HostDetail* host = snapshot ? snapshot->host.get() : nullptr;
   if (host != hostOrderFor) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -46,6 +47,36 @@ TEST(DataSource, AnIsmsRegisterMissingDoesNotMakeTheCollectorOffline) {
   EXPECT_EQ(s->isms->exceptions.rows.size(), 3u);  // the others still arrived
   EXPECT_FALSE(s->isms->calendar.received);  // the overview says so; the readiness register still arrived
   EXPECT_EQ(s->isms->readiness.score, 2);
+}
+
+TEST(DataSource, AControlTheSoaExcludesIsNotApplicableInTheThemeHistory) {
+  // A.7.4 (Physical) is excluded in the fake SoA; its own series says it failed on both days.
+  struct WithPhysical {
+    FakeApi api{3};
+    Result<std::string> operator()(const std::string& t) {
+      if (t != "/api/v1/history") return api(t);
+      auto history = FakeApi::history();
+      for (const char* day : {"2026-11-22", "2026-11-23"})
+        history["series"].push_back({{"day", day}, {"theme", "Physical"}, {"passing", 0}, {"failing", 1}, {"partial", 1},
+                                     {"not_evidenced", 12}, {"not_applicable", 0}});
+      return history.dump();
+    }
+  } fake;
+  DataSource source([&](const std::string& t) { return fake(t); }, DataSourceOptions{std::chrono::hours(1), 1000, "x", false},
+                    [] { return std::int64_t{1}; });
+  source.refreshNow();
+  const auto s = source.current();
+  ASSERT_TRUE(s->fleet);
+  EXPECT_NE(std::find(fake.api.targets.begin(), fake.api.targets.end(), "/api/v1/history?control=A.7.4"), fake.api.targets.end());
+  int physicalDays = 0;
+  for (const auto& d : s->fleet->history) {
+    if (d.theme != "Physical") continue;
+    ++physicalDays;
+    EXPECT_EQ(d.failing, 0) << d.day;
+    EXPECT_EQ(d.notApplicable, 1) << d.day;
+    EXPECT_EQ(d.partial, 1) << d.day;  // the other Physical control is untouched
+  }
+  EXPECT_EQ(physicalDays, 2);
 }
 
 TEST(DataSource, StartsEmptyAndConnecting) {

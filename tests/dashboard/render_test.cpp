@@ -1,5 +1,5 @@
-// Render tests: a real collector (subprocess) with enrolled agents and reports, and the real dashboard binary
-// rendering each view under xvfb-run into a PNG that is then checked.
+// Render tests: a real collector (in process, real TLS and SQLite) with enrolled agents and reports, and the real
+// dashboard binary rendering each view under xvfb-run into a PNG that is then checked.
 #include <gtest/gtest.h>
 
 #include <stb_image.h>
@@ -12,24 +12,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bench/collector_load.hpp"
-#include "common/text_file.hpp"
+#include "common/catalog.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
 #include "dashboard/isms_view_model.hpp"
 #include "dashboard/options.hpp"
+#include "tests/dashboard/live_collector.hpp"
 
 namespace annexa::dashboard {
 namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-std::string findOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  for (const auto& dir : text::split(path ? path : "/usr/bin:/bin", ':'))
-    if (!dir.empty() && access((fs::path(dir) / name).c_str(), X_OK) == 0) return (fs::path(dir) / name).string();
-  return {};
-}
 
 struct Image {
   int width = 0, height = 0;
@@ -79,159 +72,93 @@ std::string exceptionOrderFront(const ExceptionRegister& reg) {
 class RenderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    xvfbRun_ = findOnPath("xvfb-run");
+    xvfbRun_ = test::findOnPath("xvfb-run");
     if (xvfbRun_.empty()) GTEST_SKIP() << "xvfb-run is not installed (apt-get install xvfb xauth); CI installs it";
     char pattern[] = "/tmp/annexa-render-test-XXXXXX";
     root_ = mkdtemp(pattern);
   }
 
   void TearDown() override {
-    if (collectorPid_ > 0) bench::stopProcess(collectorPid_, 20s);
     if (!root_.empty() && !HasFailure()) fs::remove_all(root_);
     else if (!root_.empty()) std::printf("kept %s for inspection\n", root_.c_str());
-  }
-
-  fs::path data() const { return root_ / "data"; }
-
-  // init + serve on an ephemeral port; returns the port.
-  std::uint16_t startCollector() {
-    auto init = bench::runCommand({ANNEXA_COLLECTOR_BINARY, "init", "--data", data().string()}, 60s);
-    EXPECT_TRUE(init) << init.error();
-    const fs::path portFile = root_ / "port";
-    auto pid = bench::spawnProcess({ANNEXA_COLLECTOR_BINARY, "serve", "--data", data().string(), "--listen", "127.0.0.1:0",
-                                    "--port-file", portFile.string()},
-                                   root_ / "collector.log");
-    EXPECT_TRUE(pid) << pid.error();
-    collectorPid_ = *pid;
-    const auto deadline = std::chrono::steady_clock::now() + 15s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (auto port = readTextFile(portFile); port && !port->empty() && port->back() == '\n') return static_cast<std::uint16_t>(std::stoi(*port));
-      std::this_thread::sleep_for(20ms);
-    }
-    ADD_FAILURE() << "the collector did not start";
-    return 0;
-  }
-
-  // Enrolls `count` simulated agents (bench/collector_load.hpp) and sends two reports from each.
-  void fillWithAgents(std::uint16_t port, std::size_t count) {
-    auto tokenJson = bench::runCommand({ANNEXA_COLLECTOR_BINARY, "token", "create", "--data", data().string(), "--uses",
-                                        std::to_string(count), "--format", "json"}, 60s);
-    ASSERT_TRUE(tokenJson) << tokenJson.error();
-    const auto token = nlohmann::json::parse(*tokenJson)["token"].get<std::string>();
-    auto ca = readTextFile(data() / "ca.crt");
-    ASSERT_TRUE(ca);
-    const ServerEndpoint endpoint{"127.0.0.1", port};
-    for (std::size_t i = 0; i < count; ++i) {
-      auto identity = bench::makeIdentity(i);
-      ASSERT_TRUE(identity) << identity.error();
-      auto agent = bench::enroll(endpoint, *ca, token, *identity, i);
-      ASSERT_TRUE(agent) << agent.error();
-      HttpsClient client(endpoint, agent->tls);
-      for (std::uint64_t sequence = 0; sequence < 2; ++sequence) {
-        auto sent = bench::sendReport(client, bench::reportBody(*agent, sequence));
-        ASSERT_TRUE(sent) << sent.error();
-      }
-    }
-  }
-
-  // The operator (admin) connection of the data dir: for writing the ISMS registers as an operator would.
-  std::unique_ptr<HttpsClient> adminClient(std::uint16_t port) {
-    auto cert = readTextFile(data() / "operators" / "admin.crt");
-    auto key = readTextFile(data() / "operators" / "admin.key");
-    auto ca = readTextFile(data() / "ca.crt");
-    EXPECT_TRUE(cert && key && ca);
-    return std::make_unique<HttpsClient>(ServerEndpoint{"127.0.0.1", port},
-                                         ClientTls{ca ? *ca : "", "", cert ? *cert : "", key ? *key : ""});
-  }
-
-  nlohmann::json call(HttpsClient& client, const std::string& method, const std::string& target, const nlohmann::json& body,
-                      int expectStatus) {
-    auto response = client.request(method, target, body.is_null() ? std::string() : body.dump());
-    EXPECT_TRUE(response) << method << " " << target << ": " << (response ? "" : response.error());
-    if (!response) return {};
-    EXPECT_EQ(response->status, expectStatus) << method << " " << target << ": " << response->body;
-    return nlohmann::json::parse(response->body, nullptr, false);
   }
 
   // Fills every register through the API: an exception on a failing control (so the posture shows ACCEPTED),
   // one expiring within 30 days, one revoked; a risk on that control; the NC proposals plus one overdue NC;
   // an excluded SoA row; an attestation. Returns the control the exception covers.
-  std::string fillIsms(std::uint16_t port) {
-    auto client = adminClient(port);
-    const auto posture = [&] { return parsePosture(call(*client, "GET", "/api/v1/posture", nullptr, 200).dump()); };
+  std::string fillIsms(test::LiveCollector& live) {
+    const auto posture = [&] { return parsePosture(live.call("GET", "/api/v1/posture", nullptr, 200).dump()); };
     const auto before = posture();
     EXPECT_TRUE(before);
     if (!before) return {};
-    const auto day = [](int days) { return formatRfc3339(unixNow() + static_cast<std::int64_t>(days) * 86400).substr(0, 10); };
+    const auto now = live.collector.now();
+    const auto day = [&](int days) { return test::LiveCollector::day(now, days); };
     // Accept the failures of failing controls until one becomes ACCEPTED (a host with a failure and an error on
     // the same control leaves it PARTIAL once the failure is accepted).
     std::string failing;
     for (const auto& c : before->controls) {
       if (!failing.empty() || c.status != ControlStatus::Failing || c.hostsError > 0 || c.id == "A.8.5") continue;
-      call(*client, "POST", "/api/v1/exceptions",
-           {{"scope", "control"}, {"control", c.id}, {"justification", "compensating control: bastion only"},
-            {"approver", "ciso"}, {"expires_at", day(200)}}, 201);
+      live.call("POST", "/api/v1/exceptions",
+                {{"scope", "control"}, {"control", c.id}, {"justification", "compensating control: bastion only"},
+                 {"approver", "ciso"}, {"expires_at", day(200)}}, 201);
       const auto after = posture();
       for (const auto& a : after ? after->controls : std::vector<ControlRow>{})
         if (a.id == c.id && a.status == ControlStatus::Accepted) failing = c.id;
     }
     EXPECT_FALSE(failing.empty()) << "no control of the simulated fleet became accepted";
-    call(*client, "POST", "/api/v1/exceptions",
-         {{"scope", "check"}, {"check", "ssh.permit_root_login"}, {"justification", "migration of the backup robot"},
-          {"approver", "cto"}, {"expires_at", day(10)}}, 201);
-    const auto revoked = call(*client, "POST", "/api/v1/exceptions",
-                              {{"scope", "check"}, {"check", "auth.password_quality"}, {"justification", "pilot"},
-                               {"approver", "cto"}, {"expires_at", day(90)}}, 201);
-    call(*client, "POST", "/api/v1/exceptions/" + std::to_string(revoked.value("id", 0)) + "/revoke", nullptr, 200);
-    call(*client, "POST", "/api/v1/risks",
-         {{"title", "Unauthorised access through weak SSH configuration"}, {"likelihood", 4}, {"impact", 5},
-          {"treatment", "mitigate"}, {"controls", nlohmann::json::array({"A.8.5", failing})}, {"owner", "ops"}, {"due_date", day(60)}}, 201);
-    call(*client, "POST", "/api/v1/risks",
-         {{"title", "Loss of a laptop"}, {"likelihood", 2}, {"impact", 2}, {"treatment", "accept"}, {"owner", "it"}}, 201);
-    call(*client, "POST", "/api/v1/nonconformities/proposals", nullptr, 201);
-    const auto nc = call(*client, "POST", "/api/v1/nonconformities",
-                         {{"title", "Root login allowed on web servers"}, {"kind", "major"}, {"control", "A.8.5"}}, 201);
+    const auto checks = test::fleetChecks();
+    live.call("POST", "/api/v1/exceptions",
+              {{"scope", "check"}, {"check", checks[1]}, {"justification", "migration of the backup robot"},
+               {"approver", "cto"}, {"expires_at", day(10)}}, 201);
+    const auto revoked = live.call("POST", "/api/v1/exceptions",
+                                   {{"scope", "check"}, {"check", checks[2]}, {"justification", "pilot"},
+                                    {"approver", "cto"}, {"expires_at", day(90)}}, 201);
+    live.call("POST", "/api/v1/exceptions/" + std::to_string(revoked.value("id", 0)) + "/revoke", nullptr, 200);
+    live.call("POST", "/api/v1/risks",
+              {{"title", "Unauthorised access through weak SSH configuration"}, {"likelihood", 4}, {"impact", 5},
+               {"treatment", "mitigate"}, {"controls", nlohmann::json::array({"A.8.5", failing})}, {"owner", "ops"}, {"due_date", day(60)}}, 201);
+    live.call("POST", "/api/v1/risks",
+              {{"title", "Loss of a laptop"}, {"likelihood", 2}, {"impact", 2}, {"treatment", "accept"}, {"owner", "it"}}, 201);
+    live.call("POST", "/api/v1/nonconformities/proposals", nullptr, 201);
+    const auto nc = live.call("POST", "/api/v1/nonconformities",
+                              {{"title", "Root login allowed on web servers"}, {"kind", "major"}, {"control", "A.8.5"}}, 201);
     const auto ncPath = "/api/v1/nonconformities/" + std::to_string(nc.value("id", 0)) + "/transition";
-    call(*client, "POST", ncPath, {{"to", "root_cause"}, {"root_cause", "image default"}}, 200);
-    call(*client, "POST", ncPath,
-         {{"to", "corrective_action"}, {"corrective_action", "harden the image"}, {"action_owner", "ops"},
-          {"action_due", day(-3)}}, 200);
-    call(*client, "PUT", "/api/v1/soa/A.7.4", {{"applicable", false}, {"justification", "cloud only: no premises"}}, 200);
-    call(*client, "PUT", "/api/v1/soa/A.5.1", {{"owner", "ciso"}, {"implementation", "implemented"}}, 200);
-    call(*client, "PUT", "/api/v1/readiness/program.scope",
-         {{"attested_by", "ciso"}, {"evidence_ref", "ISMS-SCOPE-v3"}, {"met", true}}, 200);
+    live.call("POST", ncPath, {{"to", "root_cause"}, {"root_cause", "image default"}}, 200);
+    live.call("POST", ncPath,
+              {{"to", "corrective_action"}, {"corrective_action", "harden the image"}, {"action_owner", "ops"},
+               {"action_due", day(-3)}}, 200);
+    live.call("PUT", "/api/v1/soa/A.7.4", {{"applicable", false}, {"justification", "cloud only: no premises"}}, 200);
+    live.call("PUT", "/api/v1/soa/A.5.1", {{"owner", "ciso"}, {"implementation", "implemented"}}, 200);
+    live.call("PUT", "/api/v1/readiness/program.scope",
+              {{"attested_by", "ciso"}, {"evidence_ref", "ISMS-SCOPE-v3"}, {"met", true}}, 200);
     // The audit calendar: the overview's readiness panel shows the next audit (the internal audit in 12 days).
-    call(*client, "PUT", "/api/v1/calendar",
-         {{"scope", "Production servers and staff laptops"}, {"internal_audit", day(12)}, {"management_review", day(20)},
-          {"stage1", day(45)}, {"stage2", day(80)}}, 200);
+    live.call("PUT", "/api/v1/calendar",
+              {{"scope", "Production servers and staff laptops"}, {"internal_audit", day(12)}, {"management_review", day(20)},
+               {"stage1", day(45)}, {"stage2", day(80)}}, 200);
     return failing;
   }
 
-  // Runs the dashboard under xvfb-run; returns the exit status text ("" on success) and the output.
-  Result<std::string> screenshot(std::uint16_t port, const std::string& view, const fs::path& png, int timeoutSeconds) {
-    return bench::runCommand({xvfbRun_, "-a", "-s", "-screen 0 1280x1024x24", ANNEXA_DASHBOARD_BINARY, "--data",
-                              data().string(), "--server", "https://127.0.0.1:" + std::to_string(port), "--screenshot",
-                              png.string(), "--view", view, "--size", "1100x720", "--timeout", std::to_string(timeoutSeconds)},
-                             std::chrono::seconds(timeoutSeconds + 60));
+  // Runs the dashboard under xvfb-run; returns its output, or an error with the exit status and the output.
+  Result<std::string> screenshot(const fs::path& dataDir, const std::string& server, const std::string& view,
+                                 const fs::path& png, int timeoutSeconds, const std::string& size = "1100x720") {
+    return test::runCommand({xvfbRun_, "-a", "-s", "-screen 0 2600x1700x24", ANNEXA_DASHBOARD_BINARY, "--data",
+                             dataDir.string(), "--server", server, "--screenshot", png.string(), "--view", view,
+                             "--size", size, "--timeout", std::to_string(timeoutSeconds)},
+                            root_ / (view + ".log"), std::chrono::seconds(timeoutSeconds + 60));
   }
 
   std::string xvfbRun_;
   fs::path root_;
-  pid_t collectorPid_ = -1;
 };
 
 TEST_F(RenderTest, EveryViewRendersADistinctNonBlankPng) {
-  const auto port = startCollector();
-  ASSERT_NE(port, 0);
-  fillWithAgents(port, 12);
-  if (HasFatalFailure()) return;
-  const auto accepted = fillIsms(port);
+  test::LiveCollector live;
+  live.enrollFleet(12);
+  const auto accepted = fillIsms(live);
   if (HasFailure()) return;
 
   {  // The registers as this collector writes them parse into what the views show.
-    ConnectionConfig config{"https://127.0.0.1:" + std::to_string(port), data() / "operators" / "admin.crt",
-                            data() / "operators" / "admin.key", data() / "ca.crt", {}};
-    auto fetch = makeHttpsFetch(config);
+    auto fetch = makeHttpsFetch(live.connection());
     ASSERT_TRUE(fetch) << fetch.error();
     auto posture = parsePosture(*(*fetch)("/api/v1/posture"));
     ASSERT_TRUE(posture) << posture.error();
@@ -263,7 +190,7 @@ TEST_F(RenderTest, EveryViewRendersADistinctNonBlankPng) {
     EXPECT_EQ(exceptions->expiringWithin30Days, 1);
     EXPECT_EQ(exceptions->rows[exceptions->rows.size() - 3].target, accepted);
     EXPECT_EQ(exceptions->rows.back().state, ExceptionState::Revoked);
-    EXPECT_EQ(exceptionOrderFront(*exceptions), "ssh.permit_root_login");
+    EXPECT_EQ(exceptionOrderFront(*exceptions), test::fleetChecks()[1]);
 
     auto risks = parseRisks(*(*fetch)("/api/v1/risks"));
     ASSERT_TRUE(risks) << risks.error();
@@ -308,7 +235,7 @@ TEST_F(RenderTest, EveryViewRendersADistinctNonBlankPng) {
   for (const auto view : kAllViews) {
     const std::string name(viewName(view));
     const auto png = root_ / (name + ".png");
-    auto run = screenshot(port, name, png, 60);
+    auto run = screenshot(live.dataDir(), live.collector.url(), name, png, 60);
     ASSERT_TRUE(run) << name << ": " << run.error();
     auto image = loadPng(png);
     ASSERT_EQ(image.width, 1100) << name;
@@ -325,20 +252,34 @@ TEST_F(RenderTest, EveryViewRendersADistinctNonBlankPng) {
     for (std::size_t b = a + 1; b < images.size(); ++b)
       EXPECT_GT(differingFraction(images[a].second, images[b].second), 0.02)
           << images[a].first << " and " << images[b].first << " look the same";
-  if (const char* keep = std::getenv("ANNEXA_SCREENSHOT_DIR"); keep && *keep)
-    for (const auto view : kAllViews) {
-      const std::string name(viewName(view));
+  // The smallest and the largest width the layout is made for: a narrow SoA keeps its titles, a wide overview
+  // is drawn larger (the UI scale steps up with the window) rather than left half empty.
+  std::vector<std::string> extra;
+  for (const auto& [view, size] : {std::pair<std::string, std::string>{"soa", "1024x768"}, {"overview", "2560x1440"}}) {
+    const auto name = view + "-" + size.substr(0, size.find('x'));
+    auto run = screenshot(live.dataDir(), live.collector.url(), view, root_ / (name + ".png"), 60, size);
+    ASSERT_TRUE(run) << name << ": " << run.error();
+    const auto image = loadPng(root_ / (name + ".png"));
+    EXPECT_EQ(std::to_string(image.width) + "x" + std::to_string(image.height), size);
+    EXPECT_GE(distinctColours(image), 24u) << name;
+    EXPECT_GT(bodyCoverage(image, image.height / 2), 0.03) << name << ": the lower half is empty";
+    extra.push_back(name);
+  }
+  if (const char* keep = std::getenv("ANNEXA_SCREENSHOT_DIR"); keep && *keep) {
+    for (const auto view : kAllViews) extra.emplace_back(viewName(view));
+    for (const auto& name : extra)
       fs::copy_file(root_ / (name + ".png"), fs::path(keep) / ("dashboard-" + name + ".png"), fs::copy_options::overwrite_existing);
-    }
+  }
 }
 
 TEST_F(RenderTest, CollectorDownStillRendersAndSaysSo) {
   // Nothing listens on this port: the window must still render (no freeze), and the exit code says no data came.
   const auto png = root_ / "down.png";
-  fs::create_directories(data() / "operators");
-  for (const char* f : {"ca.crt", "operators/admin.crt", "operators/admin.key"}) std::ofstream(data() / f) << "x";
-  std::ofstream(data() / "collector.json") << R"({"listen": "127.0.0.1:1"})";
-  auto run = screenshot(1, "overview", png, 3);
+  const auto data = root_ / "data";
+  fs::create_directories(data / "operators");
+  for (const char* f : {"ca.crt", "operators/admin.crt", "operators/admin.key"}) std::ofstream(data / f) << "x";
+  std::ofstream(data / "collector.json") << R"({"listen": "127.0.0.1:1"})";
+  auto run = screenshot(data, "https://127.0.0.1:1", "overview", png, 3);
   ASSERT_FALSE(run);
   EXPECT_NE(run.error().find("exit 3"), std::string::npos) << run.error();
   EXPECT_NE(run.error().find("did not arrive"), std::string::npos) << run.error();
@@ -348,9 +289,10 @@ TEST_F(RenderTest, CollectorDownStillRendersAndSaysSo) {
 }
 
 TEST(Dashboard, WithoutADisplayItExplainsAndFails) {
-  auto run = bench::runCommand({"/usr/bin/env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", ANNEXA_DASHBOARD_BINARY,
-                                "--server", "https://127.0.0.1:1", "--cert", "/a", "--key", "/b", "--ca", "/c"},
-                               30s);
+  annexa::test::FixtureRoot dir;
+  auto run = test::runCommand({"/usr/bin/env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", ANNEXA_DASHBOARD_BINARY,
+                               "--server", "https://127.0.0.1:1", "--cert", "/a", "--key", "/b", "--ca", "/c"},
+                              dir.path() / "out.log", 30s);
   ASSERT_FALSE(run);
   EXPECT_NE(run.error().find("no display"), std::string::npos) << run.error();
   EXPECT_NE(run.error().find("xvfb-run"), std::string::npos) << run.error();

@@ -164,6 +164,16 @@ TEST(Overview, ChangeSinceYesterdayComparesTheLastTwoDays) {
   EXPECT_FALSE(changeSinceYesterday(oneDay).available);
 }
 
+TEST(Overview, TheChangeTitleSaysYesterdayOnlyWhenItIsYesterday) {
+  const auto change = changeSinceYesterday(fleetOf(1)->history);  // 2026-11-22 -> 2026-11-23
+  EXPECT_EQ(dayChangeTitle(change, "2026-11-23"), "Change since yesterday (controls)");
+  EXPECT_EQ(dayChangeTitle(change, "2026-11-25"),
+            "Change from 2026-11-22 to 2026-11-23 (controls; the last two recorded days)");
+  const auto gap = changeSinceYesterday({{"2026-11-20", "People", 1, 0, 0, 7, 0}, {"2026-11-23", "People", 2, 0, 0, 6, 0}});
+  EXPECT_EQ(dayChangeTitle(gap, "2026-11-23"),
+            "Change from 2026-11-20 to 2026-11-23 (controls; the last two recorded days)");
+}
+
 TEST(Findings, GroupedByControlThenSeverityWithHostCounts) {
   const auto fleet = fleetOf(1);
   const auto groups = groupFindings(fleet->findings);
@@ -191,13 +201,15 @@ TEST(Trends, ThemeSeriesArePercentPassingPerDay) {
   ASSERT_EQ(chart.days, (std::vector<std::string>{"2026-11-22", "2026-11-23"}));
   ASSERT_EQ(chart.series.size(), 2u);
   EXPECT_EQ(chart.series[0].name, "Technological");
-  EXPECT_NEAR(chart.series[0].values[0], 100.0f * 10 / 34, 0.01);
-  EXPECT_NEAR(chart.series[0].values[1], 100.0f * 12 / 34, 0.01);
-  EXPECT_NEAR(chart.series[1].values[1], 100.0f / 8, 0.01);
+  // Of the applicable, evidenced controls (passing, failing, partial, accepted): not evidenced ones are left out.
+  EXPECT_NEAR(chart.series[0].values[0], 100.0f * 10 / 19, 0.01);
+  EXPECT_NEAR(chart.series[0].values[1], 100.0f * 12 / 19, 0.01);
+  EXPECT_NEAR(chart.series[1].values[0], 0.0f, 0.01);  // nothing evidenced that day
+  EXPECT_NEAR(chart.series[1].values[1], 100.0f, 0.01);  // 1 passing, 7 not evidenced
   EXPECT_EQ(chart.maxValue, 100.0f);
-  // An accepted control is in the theme's total but never in its passing share.
-  const auto withAccepted = themeTrend({{"2026-11-23", "People", 1, 0, 0, 2, 0, 1}});
-  EXPECT_NEAR(withAccepted.series[0].values[0], 25.0f, 0.01);
+  // An accepted control is in the denominator but never passing; not applicable ones are not in it.
+  const auto withAccepted = themeTrend({{"2026-11-23", "People", 1, 0, 0, 2, 3, 1}});
+  EXPECT_NEAR(withAccepted.series[0].values[0], 50.0f, 0.01);
 
   ControlHistory history{"A.8.5", {{"2026-11-22", ControlStatus::Failing, 1, 4, 0, 0}, {"2026-11-23", ControlStatus::Passing, 5, 0, 0, 0}}};
   const auto control = controlTrend(history);
