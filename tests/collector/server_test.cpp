@@ -6,7 +6,8 @@
 #include <thread>
 #include <vector>
 
-#include "agent/transport.hpp"
+#include "agent/delivery.hpp"
+#include "agent/enrollment.hpp"
 #include "collector/body_codec.hpp"
 #include "collector/sqlite.hpp"
 #include "common/random.hpp"
