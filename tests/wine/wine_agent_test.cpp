@@ -7,7 +7,6 @@
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,8 +18,11 @@
 #include <set>
 
 #include "common/clock.hpp"
+#include "common/json.hpp"
 #include "common/model.hpp"
+#include "common/text.hpp"
 #include "tests/agent/windows/dated_values.hpp"
+#include "tests/collector/collector_harness.hpp"
 
 extern char** environ;
 
@@ -32,8 +34,8 @@ namespace fs = std::filesystem;
 struct Run {
   int exitCode = -1;
   std::string output;  // stdout
+  std::string errors;  // stderr (Wine's own messages included)
   double seconds = 0;
-  long maxRssKb = 0;  // the largest process of the run (the program's wine64-preloader), not the wineserver
 };
 
 class WinePrefix {
@@ -68,7 +70,8 @@ class WinePrefix {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    const auto err = dir_ / "stderr";
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     Run result;
     const auto started = std::chrono::steady_clock::now();
     pid_t pid = 0;
@@ -76,13 +79,11 @@ class WinePrefix {
     posix_spawn_file_actions_destroy(&actions);
     if (spawned != 0) return result;
     int status = 0;
-    rusage usage{};
-    ::wait4(pid, &status, 0, &usage);
+    ::waitpid(pid, &status, 0);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.maxRssKb = usage.ru_maxrss;  // timeout's and what it waited for: the largest is the program
-    std::ifstream in(out);
-    result.output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    result.output = readFileOrEmpty(out);
+    result.errors = readFileOrEmpty(err);
     return result;
   }
 
@@ -123,6 +124,13 @@ const std::set<std::string> kWineCannotAnswer = {"win.password.min_length", "win
                                                  "win.account_lockout", "win.audit_policy",
                                                  "win.bitlocker.system_drive", "win.bitlocker.fixed_drives"};
 
+// Runs argv[1:] and prints the largest resident set of the processes it waited for, in KiB.
+constexpr const char* kMeasure =
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[1:])\n"
+    "print('maxrss_kib=%d' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n";
+
 class WineAgent : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -137,11 +145,17 @@ class WineAgent : public ::testing::Test {
     const auto dated = prefix.dir() / "dated.reg";
     std::ofstream(dated) << "REGEDIT4\n\n" << datedRegistryValues(now - signaturesAge, now - updateAge);
     prefix.importReg(dated);
-    const auto run = prefix.run({"wine", agentExe(), "check", "--format", "json"});
-    EXPECT_EQ(run.exitCode, 0) << "annexa-agent.exe check did not finish cleanly";
-    std::printf("[ wine ] check --format json with %s: %.2f s, peak RSS %ld KiB (a proxy: Wine, not Windows)\n",
-                fixture.c_str(), run.seconds, run.maxRssKb);
+    // The peak RSS of the agent's process tree, from a small parent (python3) whose own memory does not count:
+    // ru_maxrss of a process started by this (large, sanitized) test would include this test's pages.
+    const auto run = prefix.run({"python3", "-c", kMeasure, "wine", agentExe(), "check", "--format", "json"});
+    EXPECT_EQ(run.exitCode, 0) << "annexa-agent.exe check did not finish cleanly: " << run.errors;
+    const auto peak = run.errors.rfind("maxrss_kib=");
+    const std::string peakKib = peak == std::string::npos ? "?" : std::string(text::trim(run.errors.substr(peak + 11)));
     auto report = parseReport(run.output);
+    std::printf("[ wine ] check --format json with %s: checks %lld ms (the report's duration_ms), %.2f s with python3 "
+                "and Wine start-up, peak RSS %s KiB (a proxy: Wine, not Windows)\n",
+                fixture.c_str(), report ? static_cast<long long>(report->durationMs) : -1LL, run.seconds,
+                peakKib.c_str());
     if (!report) ADD_FAILURE() << "the report does not read as annexa.report/1: " << report.error();
     return report ? *report : Report{};
   }
@@ -191,6 +205,64 @@ TEST_F(WineAgent, UnknownCommandAndOfflineRootAreErrorsNotCrashes) {
   const auto checks = prefix.run({"wine", agentExe(), "checks", "--format", "json"});
   EXPECT_EQ(checks.exitCode, 0);
   EXPECT_NE(checks.output.find("win.bitlocker.system_drive"), std::string::npos);
+}
+
+// The .exe enrolls with a real collector on loopback (its CA pinned by fingerprint), keeps its key and spool in
+// %ProgramData%\Annexa, and `run --once` delivers a report the collector validates and stores.
+TEST_F(WineAgent, EnrollsAndDeliversToARealCollectorOnLoopback) {
+  InProcessCollector collector;
+  WinePrefix prefix;
+  const auto enrolled = prefix.run({"wine", agentExe(), "enroll", "--server", collector.url(), "--token",
+                                    collector.createToken(), "--ca-fingerprint", collector.caFingerprint()});
+  ASSERT_EQ(enrolled.exitCode, 0) << enrolled.errors;
+  const auto state = prefix.dir() / "drive_c" / "ProgramData" / "Annexa";
+  EXPECT_TRUE(fs::is_regular_file(state / "agent.key"));
+  const auto enrollment = parseJson(readFileOrEmpty(state / "enrollment.json"));
+  ASSERT_TRUE(enrollment && enrollment->is_object());
+  const auto agentId = enrollment->value("agent_id", std::string());
+
+  const auto delivered = prefix.run({"wine", agentExe(), "run", "--once"});
+  EXPECT_EQ(delivered.exitCode, 0) << delivered.errors;
+  // "… report UUID spooled (25 results, N ms)"
+  const auto at = delivered.output.find(" report ");
+  ASSERT_NE(at, std::string::npos) << delivered.output;
+  const auto reportId = delivered.output.substr(at + 8, 36);
+  ASSERT_TRUE(waitFor([&] { return collector.store().rawReport(agentId, reportId).has_value(); }))
+      << "the collector did not store report " << reportId;
+  const auto stored = parseReport(*collector.store().rawReport(agentId, reportId));
+  ASSERT_TRUE(stored) << stored.error();
+  EXPECT_EQ(stored->host.os.id, "windows");
+  EXPECT_GE(stored->results.size(), 20u);
+  EXPECT_TRUE(fs::is_empty(state / "spool" / "rejected"));
+}
+
+// `service install` registers AnnexaAgent with Wine's service manager; started, the service runs the loop and
+// delivers; stopped and uninstalled, it is gone.
+TEST_F(WineAgent, ServiceInstallsRunsDeliversAndUninstalls) {
+  InProcessCollector collector;
+  WinePrefix prefix;
+  ASSERT_EQ(prefix.run({"wine", agentExe(), "enroll", "--server", collector.url(), "--token", collector.createToken(),
+                        "--ca-fingerprint", collector.caFingerprint()})
+                .exitCode,
+            0);
+  const auto installed = prefix.run({"wine", agentExe(), "service", "install"});
+  ASSERT_EQ(installed.exitCode, 0) << installed.errors;
+  const auto key = "HKLM\\System\\CurrentControlSet\\Services\\AnnexaAgent";
+  const auto registered = prefix.run({"wine", "reg", "query", key});
+  EXPECT_NE(registered.output.find("service run"), std::string::npos) << registered.output;
+  EXPECT_NE(registered.output.find("LocalSystem"), std::string::npos) << registered.output;
+
+  ASSERT_EQ(prefix.run({"wine", "sc", "start", "AnnexaAgent"}).exitCode, 0);
+  const auto log = prefix.dir() / "drive_c" / "ProgramData" / "Annexa" / "agent.log";
+  EXPECT_TRUE(waitFor([&] { return collector.store().reportCount() >= 1; }, std::chrono::seconds(120)))
+      << "the service delivered no report; its log: " << readFileOrEmpty(log);
+  EXPECT_EQ(prefix.run({"wine", "sc", "stop", "AnnexaAgent"}).exitCode, 0);
+  // The stop control reaches the loop, which says so as it ends.
+  EXPECT_TRUE(waitFor([&] { return readFileOrEmpty(log).find("stopping") != std::string::npos; },
+                      std::chrono::seconds(60)))
+      << readFileOrEmpty(log);
+  EXPECT_EQ(prefix.run({"wine", agentExe(), "service", "uninstall"}).exitCode, 0);
+  EXPECT_EQ(prefix.run({"wine", "reg", "query", key}).output.find("service run"), std::string::npos);
 }
 
 }  // namespace
