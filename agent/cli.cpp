@@ -1,7 +1,5 @@
 #include "agent/cli.hpp"
 
-#include <cstdlib>
-#include <iostream>
 #include <map>
 #include <optional>
 
@@ -26,7 +24,8 @@ Commands:
               --root DIR          audit an offline tree (mounted image); no commands are run
               --only ID[,ID…]     run only these checks (repeatable)
               --format text|json  text table (default) or an annexa.report/1 document
-              --config FILE       agent config (default /etc/annexa/agent.json, optional)
+              --config FILE       agent config (default /etc/annexa/agent.json, on Windows
+                                  %ProgramData%\Annexa\agent.json; optional)
   checks    list the checks        --format text|json
   catalog   list the 93 ISO/IEC 27001:2022 Annex A controls   --format text|json
   enroll    --server https://HOST:PORT --token T --ca-fingerprint SHA256:… [--state DIR] [--interval 15m] [--force]

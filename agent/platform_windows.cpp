@@ -6,8 +6,6 @@
 #include <sddl.h>
 #include <shlobj.h>
 
-#include <atomic>
-
 #include "agent/platform.hpp"
 #include "agent/windows/host_info.hpp"
 #include "agent/windows/service.hpp"
