@@ -12,6 +12,9 @@
 
 namespace annexa::agent {
 
+// Nearly every Windows check reads HKEY_LOCAL_MACHINE.
+inline constexpr RegistryHive kHklm = RegistryHive::LocalMachine;
+
 struct RegistryFact {
   std::string location;  // "HKLM\\SYSTEM\\...\\Name"
   std::optional<RegistryValue> value;

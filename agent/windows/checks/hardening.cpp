@@ -46,8 +46,6 @@ Outcome evaluateAutoRun(const AutoRunFacts& facts) {
 
 namespace {
 
-constexpr RegistryHive kHklm = RegistryHive::LocalMachine;
-
 Outcome runSecureBoot(const CheckContext& ctx) {
   constexpr const char* kState = "SYSTEM\\CurrentControlSet\\Control\\SecureBoot\\State";
   return evaluateSecureBoot(readRegistry(ctx.windows, kHklm, kState, "UEFISecureBootEnabled"),

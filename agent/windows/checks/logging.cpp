@@ -81,8 +81,6 @@ Outcome evaluateTimeService(const TimeServiceFacts& facts) {
 
 namespace {
 
-constexpr auto kHklm = RegistryHive::LocalMachine;
-
 Outcome runAuditPolicy(const CheckContext& ctx) {
   std::vector<AuditFacts> facts;
   for (auto sub : {AuditSubcategory::Logon, AuditSubcategory::UserAccountManagement, AuditSubcategory::AuditPolicyChange})

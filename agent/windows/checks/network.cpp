@@ -108,8 +108,6 @@ Outcome evaluateLegacyTls(const std::vector<TlsProtocolFacts>& protocols) {
 
 namespace {
 
-constexpr RegistryHive kHklm = RegistryHive::LocalMachine;
-
 Outcome runFirewall(const CheckContext& ctx) {
   constexpr const char* kLocal = "SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\";
   constexpr const char* kPolicy = "SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\";

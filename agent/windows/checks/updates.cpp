@@ -91,8 +91,6 @@ Outcome evaluatePendingReboot(const PendingRebootFacts& facts) {
 
 namespace {
 
-constexpr auto kHklm = RegistryHive::LocalMachine;
-
 Outcome runAutomaticUpdates(const CheckContext& ctx) {
   constexpr const char* kAu = "SOFTWARE\\Policies\\Microsoft\\Windows\\WindowsUpdate\\AU";
   return evaluateAutomaticUpdates({readRegistry(ctx.windows, kHklm, kAu, "NoAutoUpdate"),
