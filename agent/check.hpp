@@ -1,6 +1,7 @@
 // What a check is: metadata + a function from the system to an Outcome.
-// A check's source file holds its probe (facts from SystemView), its pure evaluation (facts → Outcome)
-// and registers itself with ANNEXA_REGISTER_CHECK. Controls come from configs/check-mapping.json.
+// A check's source file holds its probe (facts from the platform's view of the machine: SystemView on Linux,
+// WindowsView on Windows), its pure evaluation (facts → Outcome) and registers itself with ANNEXA_REGISTER_CHECK.
+// Controls come from configs/check-mapping.json.
 #pragma once
 
 #include <cstdint>
@@ -8,21 +9,17 @@
 #include <string_view>
 #include <vector>
 
-#include "agent/config.hpp"
-#include "agent/system_view.hpp"
 #include "common/model.hpp"
 
+// What a probe may use (CheckContext) is the one thing a check sees of its platform. The build chooses the platform
+// of a target (ANNEXA_AGENT_WINDOWS); the Windows checks are also built natively for their fixture tests.
+#if defined(ANNEXA_AGENT_WINDOWS)
+#include "agent/windows/check_context.hpp"
+#else
+#include "agent/linux_check_context.hpp"
+#endif
+
 namespace annexa::agent {
-
-class HostFacts;
-
-// What a probe may use. `now` is the run's start (seconds since the epoch), fixed so age checks are testable.
-struct CheckContext {
-  const SystemView& system;
-  const AgentConfig& config;
-  HostFacts& facts;
-  std::int64_t now;
-};
 
 // The verdict of an evaluation, before metadata and controls are attached.
 struct Outcome {

@@ -1,18 +1,16 @@
 #include "agent/cli.hpp"
 
-#include <unistd.h>
-
-#include <cstdlib>
-#include <iostream>
 #include <map>
 #include <optional>
 
 #include <nlohmann/json.hpp>
 
 #include "agent/config.hpp"
+#include "agent/enrollment.hpp"
+#include "agent/platform.hpp"
 #include "agent/report_format.hpp"
+#include "agent/run_loop.hpp"
 #include "agent/runner.hpp"
-#include "agent/transport.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
 
@@ -26,13 +24,16 @@ Commands:
               --root DIR          audit an offline tree (mounted image); no commands are run
               --only ID[,ID…]     run only these checks (repeatable)
               --format text|json  text table (default) or an annexa.report/1 document
-              --config FILE       agent config (default /etc/annexa/agent.json, optional)
+              --config FILE       agent config (default /etc/annexa/agent.json, on Windows
+                                  %ProgramData%\Annexa\agent.json; optional)
   checks    list the checks        --format text|json
   catalog   list the 93 ISO/IEC 27001:2022 Annex A controls   --format text|json
   enroll    --server https://HOST:PORT --token T --ca-fingerprint SHA256:… [--state DIR] [--interval 15m] [--force]
               creates this host's key (0600, never leaves it), sends a CSR, pins the collector's CA
   run       [--once] [--interval 15m] [--state DIR] [--config FILE]
               check on schedule, spool each report durably, deliver over mutual TLS (backoff while away)
+  service   install | uninstall   (Windows) register or remove the AnnexaAgent service (LocalSystem, automatic
+              start) that runs `run` with the state in %ProgramData%\Annexa
   version   print the version
 )";
 
@@ -96,7 +97,7 @@ Result<ParsedArgs> parseArgs(const std::vector<std::string>& args) {
 
 int commandCheck(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   auto config = args.configPath ? loadAgentConfig(*args.configPath, true)
-                                : loadAgentConfig(std::string(kDefaultConfigPath), false);
+                                : loadAgentConfig(defaultConfigPath(), false);
   if (!config) {
     err << "annexa-agent: " << config.error() << "\n";
     return kExitFatal;
@@ -106,10 +107,10 @@ int commandCheck(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     err << "annexa-agent: --root " << *args.root << " is not a directory\n";
     return kExitFatal;
   }
-  const SystemView system = args.root ? SystemView::offline(*args.root) : SystemView::live();
   RunOptions options;
   options.onlyChecks = args.only;
-  auto report = runChecks(system, *config, CheckMapping::builtin(), options);
+  auto report = checkHost(*config, CheckMapping::builtin(), options,
+                          args.root ? std::optional<std::filesystem::path>(*args.root) : std::nullopt);
   if (!report) {
     err << "annexa-agent: " << report.error() << "\n";
     return kExitFatal;
@@ -117,8 +118,7 @@ int commandCheck(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
   if (args.format == "json") {
     out << toJson(*report).dump(2) << "\n";
   } else {
-    const bool colour = &out == &std::cout && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-    printReportText(*report, Catalog::builtin(), colour, out);
+    printReportText(*report, Catalog::builtin(), isColourTerminal(out), out);
   }
   return kExitOk;
 }
@@ -182,6 +182,8 @@ int runAgentCli(const std::vector<std::string>& args, std::ostream& out, std::os
     out << kUsage;
     return kExitOk;
   }
+  if (!args.empty() && args[0] == "service")
+    return serviceCommand(std::vector<std::string>(args.begin() + 1, args.end()), out, err);
   auto parsed = parseArgs(args);
   if (!parsed) {
     err << "annexa-agent: " << parsed.error() << "\n" << kUsage;

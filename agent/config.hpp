@@ -1,4 +1,4 @@
-// Agent configuration (JSON, /etc/annexa/agent.json by default): thresholds, disabled checks, backup marker.
+// Agent configuration (JSON; where it lives by default: defaultConfigPath() in agent/platform.hpp): thresholds, disabled checks, backup marker.
 #pragma once
 
 #include <filesystem>
@@ -9,8 +9,6 @@
 #include "common/result.hpp"
 
 namespace annexa::agent {
-
-inline constexpr std::string_view kDefaultConfigPath = "/etc/annexa/agent.json";
 
 struct Thresholds {
   long long backupMaxAgeHours = 26;       // backup.max_age_hours

@@ -23,9 +23,10 @@ CheckResult runCheck(const CheckDefinition& check, CheckContext& context, const 
 // line saying so: a report must always serialise. True when something was rewritten.
 bool makeUtf8(CheckResult& result);
 
-Result<Report> runChecks(const SystemView& system, const AgentConfig& config, const CheckMapping& mapping,
-                         const RunOptions& options);
-
-HostInfo collectHostInfo(const SystemView& system);
+// Runs `checks` with the platform's context into a report about `host` (id, times, duration filled in).
+Report runSelectedChecks(HostInfo host, const std::vector<const CheckDefinition*>& checks, CheckContext& context,
+                         const CheckMapping& mapping);
+// A run's `now` for CheckContext: the wall clock in seconds since the epoch.
+std::int64_t runStartSeconds();
 
 }  // namespace annexa::agent

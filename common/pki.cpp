@@ -1,9 +1,5 @@
 #include "common/pki.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -34,6 +30,12 @@ std::string bioToString(BIO* bio) {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio, &data);
   return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
+}
+
+// OpenSSL takes file names as UTF-8 on every platform (it converts them for _wfopen on Windows).
+std::string utf8Path(const std::filesystem::path& path) {
+  const auto u8 = path.u8string();
+  return std::string(u8.begin(), u8.end());
 }
 
 BioPtr memoryBio(const std::string& content) {
@@ -165,7 +167,7 @@ VoidResult writePublicFile(const std::filesystem::path& path, const std::string&
 }
 
 Result<KeyPtr> loadPrivateKey(const std::filesystem::path& path) {
-  BioPtr bio(BIO_new_file(path.c_str(), "r"));
+  BioPtr bio(BIO_new_file(utf8Path(path).c_str(), "r"));
   if (!bio) return makeError(path.string() + ": cannot open private key (" + std::strerror(errno) + ")");
   EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
   if (!key) return makeError(opensslError(path.string() + ": not a PEM private key"));
@@ -173,7 +175,7 @@ Result<KeyPtr> loadPrivateKey(const std::filesystem::path& path) {
 }
 
 Result<CertPtr> loadCertificate(const std::filesystem::path& path) {
-  BioPtr bio(BIO_new_file(path.c_str(), "r"));
+  BioPtr bio(BIO_new_file(utf8Path(path).c_str(), "r"));
   if (!bio) return makeError(path.string() + ": cannot open certificate (" + std::strerror(errno) + ")");
   X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
   if (!cert) return makeError(opensslError(path.string() + ": not a PEM certificate"));
@@ -272,9 +274,12 @@ std::string serialHex(X509* cert) {
 }
 
 std::int64_t notAfterUnix(X509* cert) {
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return 0;
-  return static_cast<std::int64_t>(timegm(&tm));
+  // The distance from the epoch, computed by OpenSSL (no timegm, which Windows lacks).
+  ASN1_TIME* epoch = ASN1_TIME_set(nullptr, 0);
+  int days = 0, seconds = 0;
+  const bool ok = epoch && ASN1_TIME_diff(&days, &seconds, epoch, X509_get0_notAfter(cert)) == 1;
+  ASN1_TIME_free(epoch);
+  return ok ? std::int64_t{days} * 86400 + seconds : 0;
 }
 
 std::string fingerprint(X509* cert) {

@@ -1,24 +1,17 @@
 #include "common/random.hpp"
 
-#include <sys/random.h>
+#include <openssl/rand.h>
 
-#include <cerrno>
+#include <climits>
 #include <stdexcept>
 
 namespace annexa {
 
 std::vector<unsigned char> randomBytes(std::size_t count) {
+  // OpenSSL's generator, seeded from the operating system (getrandom on Linux, BCryptGenRandom on Windows).
   std::vector<unsigned char> out(count);
-  std::size_t filled = 0;
-  while (filled < count) {
-    const ssize_t n = getrandom(out.data() + filled, count - filled, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      // No entropy source is a broken system, not an expected failure.
-      throw std::runtime_error("getrandom failed");
-    }
-    filled += static_cast<std::size_t>(n);
-  }
+  if (count > INT_MAX || RAND_bytes(out.data(), static_cast<int>(count)) != 1)
+    throw std::runtime_error("RAND_bytes failed");  // no entropy source is a broken system, not an expected failure
   return out;
 }
 

@@ -6,9 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <streambuf>
 
 #include "common/random.hpp"
+#include "common/sink_buffer.hpp"
 
 namespace annexa::safe_file {
 namespace fs = std::filesystem;
@@ -41,43 +41,17 @@ class Fd {
   int fd_;
 };
 
-// An output stream buffer that writes straight to a descriptor.
-class FdBuffer : public std::streambuf {
- public:
-  explicit FdBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
-  ~FdBuffer() override { flushBuffer(); }
-  FdBuffer(const FdBuffer&) = delete;
-  FdBuffer& operator=(const FdBuffer&) = delete;
-
- protected:
-  int_type overflow(int_type c) override {
-    if (!flushBuffer()) return traits_type::eof();
-    if (!traits_type::eq_int_type(c, traits_type::eof())) {
-      *pptr() = traits_type::to_char_type(c);
-      pbump(1);
-    }
-    return traits_type::not_eof(c);
+// Writes all of `data` to a descriptor (retrying short writes and EINTR).
+bool writeAll(int fd, const char* data, std::size_t left) {
+  while (left > 0) {
+    const ssize_t n = ::write(fd, data, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    left -= static_cast<std::size_t>(n);
   }
-  int sync() override { return flushBuffer() ? 0 : -1; }
-
- private:
-  bool flushBuffer() {
-    const char* data = pbase();
-    std::size_t left = static_cast<std::size_t>(pptr() - pbase());
-    while (left > 0) {
-      const ssize_t n = ::write(fd_, data, left);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      data += n;
-      left -= static_cast<std::size_t>(n);
-    }
-    setp(buffer_, buffer_ + sizeof buffer_);
-    return true;
-  }
-
-  int fd_;
-  char buffer_[64 * 1024];
-};
+  return true;
+}
 
 VoidResult writeAt(const fs::path& directory, std::string_view name, const ContentWriter& content, mode_t mode) {
   if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
@@ -96,7 +70,7 @@ VoidResult writeAt(const fs::path& directory, std::string_view name, const Conte
   };
   if (::fchmod(file.get(), mode) != 0) return discard(failure(target, "cannot set the mode"));
   {
-    FdBuffer buffer(file.get());
+    SinkBuffer buffer([&file](const char* data, std::size_t size) { return writeAll(file.get(), data, size); });
     std::ostream out(&buffer);
     content(out);
     out.flush();

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "agent/check.hpp"
-#include "agent/checks/kernel.hpp"
+#include "agent/facts/file_probe.hpp"
 
 namespace annexa::agent::checks {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "agent/check.hpp"
-#include "agent/checks/monitoring.hpp"
+#include "agent/facts/daemons.hpp"
 
 namespace annexa::agent::checks {
 

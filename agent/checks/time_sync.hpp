@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "agent/check.hpp"
-#include "agent/checks/monitoring.hpp"
+#include "agent/facts/daemons.hpp"
 
 namespace annexa::agent::checks {
 

@@ -275,7 +275,7 @@ TEST(Issue17Journald, LiveHostNeedsTheRunningJournald) {
   EXPECT_EQ(outcome.status, CheckStatus::Fail) << outcome.message;
   EXPECT_TRUE(text::contains(outcome.message, "not running")) << outcome.message;
 
-  facts.daemon.state = checks::DaemonState::Running;
+  facts.daemon.state = DaemonState::Running;
   facts.daemon.evidence = {"/proc", "process systemd-journald running (pid 210)", ""};
   outcome = checks::evaluateJournaldPersistent(facts);
   EXPECT_EQ(outcome.status, CheckStatus::Fail) << outcome.message;  // running, but nothing on disk

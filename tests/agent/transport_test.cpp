@@ -4,7 +4,8 @@
 
 #include <random>
 
-#include "agent/transport.hpp"
+#include "agent/delivery.hpp"
+#include "agent/enrollment.hpp"
 #include "tests/support/fixture.hpp"
 
 namespace annexa::agent {

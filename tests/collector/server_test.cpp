@@ -6,7 +6,8 @@
 #include <thread>
 #include <vector>
 
-#include "agent/transport.hpp"
+#include "agent/delivery.hpp"
+#include "agent/enrollment.hpp"
 #include "collector/store/body_codec.hpp"
 #include "collector/store/sqlite.hpp"
 #include "common/random.hpp"

@@ -11,8 +11,9 @@
 #include <cstdlib>
 #include <set>
 
-#include "agent/runner.hpp"
-#include "agent/transport.hpp"
+#include "agent/delivery.hpp"
+#include "agent/enrollment.hpp"
+#include "agent/linux_host.hpp"
 #include "common/text.hpp"
 #include "tests/collector/collector_harness.hpp"
 

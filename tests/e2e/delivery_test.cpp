@@ -6,7 +6,9 @@
 
 #include <sstream>
 
-#include "agent/transport.hpp"
+#include "agent/delivery.hpp"
+#include "agent/enrollment.hpp"
+#include "agent/run_loop.hpp"
 #include "collector/store/body_codec.hpp"
 #include "collector/store/sqlite.hpp"
 #include "common/result_digest.hpp"
