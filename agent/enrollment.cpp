@@ -8,6 +8,7 @@
 #include "common/https_client.hpp"
 #include "common/json.hpp"
 #include "common/pki.hpp"
+#include "common/text_file.hpp"
 
 namespace annexa::agent {
 namespace fs = std::filesystem;
