@@ -13,6 +13,7 @@
 #include "agent/report_format.hpp"
 #include "agent/runner.hpp"
 #include "agent/transport.hpp"
+#include "agent/unattended_enrollment.hpp"
 #include "common/clock.hpp"
 #include "common/text.hpp"
 
@@ -31,8 +32,10 @@ Commands:
   catalog   list the 93 ISO/IEC 27001:2022 Annex A controls   --format text|json
   enroll    --server https://HOST:PORT --token T --ca-fingerprint SHA256:… [--state DIR] [--interval 15m] [--force]
               creates this host's key (0600, never leaves it), sends a CSR, pins the collector's CA
-  run       [--once] [--interval 15m] [--state DIR] [--config FILE]
-              check on schedule, spool each report durably, deliver over mutual TLS (backoff while away)
+  run       [--once] [--interval 15m] [--state DIR] [--config FILE] [--enroll-file FILE]
+              check on schedule, spool each report durably, deliver over mutual TLS (backoff while away);
+              not yet enrolled: enroll first from ANNEXA_ENROLL_SERVER/_TOKEN/_CA_FINGERPRINT or the
+              --enroll-file (default /etc/annexa/enroll.json: server, token, ca_fingerprint), then delete it
   version   print the version
 )";
 
@@ -42,7 +45,8 @@ struct ParsedArgs {
   std::vector<std::string> only;
   std::string format = "text";
   std::optional<std::string> configPath;
-  std::map<std::string, std::string> transport;  // --server, --token, --ca-fingerprint, --state, --interval
+  std::map<std::string, std::string> transport;  // --server, --token, --ca-fingerprint, --state, --interval,
+                                                 // --enroll-file
   bool once = false;
   bool force = false;
 };
@@ -79,7 +83,7 @@ Result<ParsedArgs> parseArgs(const std::vector<std::string>& args) {
       // Further bare words after --only are more ids: --only a b c
       while (i + 1 < args.size() && !text::startsWith(args[i + 1], "--")) parsed.only.push_back(args[++i]);
     } else if (arg == "--server" || arg == "--token" || arg == "--ca-fingerprint" || arg == "--state" ||
-               arg == "--interval") {
+               arg == "--interval" || arg == "--enroll-file") {
       auto v = needValue(arg.c_str());
       if (!v) return makeError(v.error());
       parsed.transport[arg] = *v;
@@ -172,7 +176,17 @@ int commandRun(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     }
     options.intervalSeconds = *interval;
   }
-  return runAgentLoop(options, out, err);
+  const auto enrollFile = args.transport.find("--enroll-file");
+  UnattendedOptions unattended;
+  unattended.state = options.state;
+  if (enrollFile != args.transport.end()) unattended.enrollFile = enrollFile->second;
+  unattended.intervalSeconds = options.intervalSeconds.value_or(900);
+  unattended.once = options.once;
+  switch (enrollUnattended(unattended, out, err)) {
+    case UnattendedOutcome::Failed: return kExitFatal;
+    case UnattendedOutcome::Stopped: return kExitOk;
+    default: return runAgentLoop(options, out, err);  // not configured: the loop says how to enroll
+  }
 }
 
 }  // namespace
