@@ -54,8 +54,8 @@ annexa_package_basics(collector annexa-collector 8)
 install(FILES ${ANNEXA_PACKAGING_DIR}/collector.env DESTINATION /etc/annexa COMPONENT collector)
 install(FILES ${ANNEXA_PACKAGING_DIR}/systemd/annexa-collector.service DESTINATION ${ANNEXA_UNIT_DIR}
         COMPONENT collector)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/deploy.md ${PROJECT_SOURCE_DIR}/docs/api.md
-              ${PROJECT_SOURCE_DIR}/docs/security.md ${PROJECT_SOURCE_DIR}/docs/storage.md
+install(FILES ${PROJECT_SOURCE_DIR}/docs/deploy.md ${PROJECT_SOURCE_DIR}/docs/operations.md
+              ${PROJECT_SOURCE_DIR}/docs/api.md ${PROJECT_SOURCE_DIR}/docs/security.md ${PROJECT_SOURCE_DIR}/docs/storage.md
               ${PROJECT_SOURCE_DIR}/docs/isms.md ${PROJECT_SOURCE_DIR}/docs/evidence-pack.md
         DESTINATION share/doc/annexa-collector COMPONENT collector)
 

@@ -9,6 +9,7 @@
 #include <streambuf>
 
 #include "common/random.hpp"
+#include "common/unique_fd.hpp"
 
 namespace annexa::safe_file {
 namespace fs = std::filesystem;
@@ -18,28 +19,6 @@ namespace {
 std::string failure(const fs::path& path, std::string_view what) {
   return path.string() + ": " + std::string(what) + " (" + std::strerror(errno) + ")";
 }
-
-// A descriptor closed when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  bool ok() const { return fd_ >= 0; }
-  // Closes now and reports whether the close worked (a deferred write error shows up here).
-  bool close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
 
 // An output stream buffer that writes straight to a descriptor.
 class FdBuffer : public std::streambuf {
@@ -82,13 +61,13 @@ class FdBuffer : public std::streambuf {
 VoidResult writeAt(const fs::path& directory, std::string_view name, const ContentWriter& content, mode_t mode) {
   if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..")
     return makeError("not a plain file name: " + std::string(name));
-  Fd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dir.ok()) return makeError(failure(directory, "cannot open the directory"));
   const auto target = directory / std::string(name);
   // A name nobody can guess, so nobody can plant a link there first; O_EXCL would refuse one anyway.
   const auto random = randomBytes(8);
   const std::string temp = "." + std::string(name) + "." + toHex(random.data(), random.size()) + ".tmp";
-  Fd file(::openat(dir.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  UniqueFd file(::openat(dir.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (!file.ok()) return makeError(failure(target, "cannot create a temporary file"));
   const auto discard = [&](const std::string& why) {
     ::unlinkat(dir.get(), temp.c_str(), 0);
@@ -148,7 +127,7 @@ VoidResult ensureDirectory(const fs::path& directory, mode_t mode) {
     if (ec) return makeError(directory.string() + ": cannot create its parent (" + ec.message() + ")");
     if (::mkdir(directory.c_str(), mode) != 0 && errno != EEXIST) return makeError(failure(directory, "cannot create"));
     // mkdir applies the umask; the mode asked for is the mode meant (never wider than what checkDirectory allows).
-    Fd created(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd created(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (created.ok()) ::fchmod(created.get(), mode);
   }
   return checkDirectory(directory);

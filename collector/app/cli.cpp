@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/api/tokens.hpp"
+#include "collector/app/backup.hpp"
 #include "collector/app/cli_args.hpp"
 #include "collector/app/data_dir.hpp"
 #include "collector/app/evidence_cli.hpp"
@@ -45,6 +46,8 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   export    --data DIR --out PACK [--from D] [--to D] [--at D] [--hosts PATTERNS] [--force]
                                                             write an audit evidence pack (OSCAL, CSV, HTML, signed manifest)
   verify-pack PACK [--ca-fingerprint SHA256:…]               check a pack's signature and every file's SHA-256
+  backup    --data DIR --out FILE.tar.zst                    consistent copy while serving: database, keys, evidence files
+  restore   --data NEW-DIR --from FILE.tar.zst               into a new or empty directory, checked against its manifest
   soa | exceptions | risks | nc | readiness | calendar | docs | records ACTION …   ISMS registers (run one without ACTION for help)
   management-review --out FILE.html [--since DATE]          ISO 27001 clause 9.3 input report
 )";
@@ -299,6 +302,7 @@ int runCollectorCli(const std::vector<std::string>& raw, std::ostream& out, std:
   if (isIsmsCommand(raw[0])) return runIsmsCli(raw, out, err);
   if (raw[0] == "export") return runExportCli(raw, out, err);
   if (raw[0] == "verify-pack") return runVerifyPackCli(raw, out, err);
+  if (isBackupCommand(raw[0])) return runBackupCli(raw, out, err);
   auto args = parse(raw);
   if (!args) return fail(err, args.error());
   if (!args->options.count("--data")) return fail(err, "--data DIR is required\n" + std::string(kUsage));
