@@ -109,6 +109,8 @@ grep -q '^deleted$' "$root/root/enroll-file.txt" || fail "the agent did not dele
 grep -q ' online ' "$root/root/agents.txt" || { cat "$root/root/journal.txt"; fail "no report reached the collector"; }
 grep -q 'enrolled as agent .* (unattended, from /etc/annexa/enroll.json)' "$root/root/journal.txt" ||
   { cat "$root/root/journal.txt"; fail "the journal does not say the agent enrolled"; }
+grep -q '^[^ ]* level=info event=enrolled agent_id=' "$root/root/journal.txt" ||
+  { cat "$root/root/journal.txt"; fail "the collector's journal has no structured enrollment line"; }
 [ "$(cat "$root/root/active.txt")" = "$(printf 'active\nactive')" ] || fail "a service was not running: $(cat "$root/root/active.txt")"
 step "services: the agent enrolled unattended and reported to the collector, both sandboxed"
 for unit in collector agent; do
