@@ -11,6 +11,9 @@
 #include "agent/report_format.hpp"
 #include "agent/run_loop.hpp"
 #include "agent/runner.hpp"
+#ifndef ANNEXA_AGENT_WINDOWS
+#include "agent/unattended_enrollment.hpp"
+#endif
 #include "common/clock.hpp"
 #include "common/text.hpp"
 
@@ -30,8 +33,10 @@ Commands:
   catalog   list the 93 ISO/IEC 27001:2022 Annex A controls   --format text|json
   enroll    --server https://HOST:PORT --token T --ca-fingerprint SHA256:… [--state DIR] [--interval 15m] [--force]
               creates this host's key (0600, never leaves it), sends a CSR, pins the collector's CA
-  run       [--once] [--interval 15m] [--state DIR] [--config FILE]
-              check on schedule, spool each report durably, deliver over mutual TLS (backoff while away)
+  run       [--once] [--interval 15m] [--state DIR] [--config FILE] [--enroll-file FILE]
+              check on schedule, spool each report durably, deliver over mutual TLS (backoff while away);
+              not yet enrolled (Linux): enroll first from ANNEXA_ENROLL_SERVER/_TOKEN/_CA_FINGERPRINT or the
+              --enroll-file (default /etc/annexa/enroll.json: server, token, ca_fingerprint), then delete it
   service   install | uninstall   (Windows) register or remove the AnnexaAgent service (LocalSystem, automatic
               start) that runs `run` with the state in %ProgramData%\Annexa
   version   print the version
@@ -43,7 +48,8 @@ struct ParsedArgs {
   std::vector<std::string> only;
   std::string format = "text";
   std::optional<std::string> configPath;
-  std::map<std::string, std::string> transport;  // --server, --token, --ca-fingerprint, --state, --interval
+  std::map<std::string, std::string> transport;  // --server, --token, --ca-fingerprint, --state, --interval,
+                                                 // --enroll-file
   bool once = false;
   bool force = false;
 };
@@ -80,7 +86,7 @@ Result<ParsedArgs> parseArgs(const std::vector<std::string>& args) {
       // Further bare words after --only are more ids: --only a b c
       while (i + 1 < args.size() && !text::startsWith(args[i + 1], "--")) parsed.only.push_back(args[++i]);
     } else if (arg == "--server" || arg == "--token" || arg == "--ca-fingerprint" || arg == "--state" ||
-               arg == "--interval") {
+               arg == "--interval" || arg == "--enroll-file") {
       auto v = needValue(arg.c_str());
       if (!v) return makeError(v.error());
       parsed.transport[arg] = *v;
@@ -172,7 +178,21 @@ int commandRun(const ParsedArgs& args, std::ostream& out, std::ostream& err) {
     }
     options.intervalSeconds = *interval;
   }
+#ifndef ANNEXA_AGENT_WINDOWS
+  const auto enrollFile = args.transport.find("--enroll-file");
+  UnattendedOptions unattended;
+  unattended.state = options.state;
+  if (enrollFile != args.transport.end()) unattended.enrollFile = enrollFile->second;
+  unattended.intervalSeconds = options.intervalSeconds.value_or(900);
+  unattended.once = options.once;
+  switch (enrollUnattended(unattended, out, err)) {
+    case UnattendedOutcome::Failed: return kExitFatal;
+    case UnattendedOutcome::Stopped: return kExitOk;
+    default: return runAgentLoop(options, out, err);  // not configured: the loop says how to enroll
+  }
+#else
   return runAgentLoop(options, out, err);
+#endif
 }
 
 }  // namespace

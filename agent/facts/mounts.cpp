@@ -253,6 +253,15 @@ std::vector<MountEntry> parseFstab(std::string_view content) {
 
 Result<MountTable> readMountTable(const SystemView& system) {
   MountTable table;
+  // Live, the system's mounts are those of PID 1: a service sandbox (the agent's own systemd unit) gives the agent a
+  // mount namespace where / and /usr are read-only bind mounts, which would hide them from the capacity check.
+  if (system.isLive()) {
+    if (auto systemMounts = system.readFile("/proc/1/mountinfo", kSmallFile * 16)) {
+      table.source = "/proc/1/mountinfo";
+      table.mounts = parseMountinfo(*systemMounts);
+      return table;
+    }
+  }
   auto mountinfo = system.readFile("/proc/self/mountinfo", kSmallFile * 16);
   if (mountinfo) {
     table.source = "/proc/self/mountinfo";

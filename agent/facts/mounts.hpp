@@ -1,5 +1,5 @@
 // Mounted filesystems, active swap and the block-device storage beneath them (is it on dm-crypt?).
-// Live: /proc/self/mountinfo, /proc/swaps and the device-mapper chain in /sys. An offline root without those
+// Live: /proc/1/mountinfo (the system's mount namespace; /proc/self/mountinfo when PID 1's is hidden), /proc/swaps and the device-mapper chain in /sys. An offline root without those
 // files falls back to /etc/fstab, /etc/crypttab and LVM metadata backups. Facts only: no verdicts here.
 #pragma once
 
@@ -32,7 +32,7 @@ struct MountEntry {
 };
 
 struct MountTable {
-  std::string source;  // "/proc/self/mountinfo" or "/etc/fstab"
+  std::string source;  // "/proc/1/mountinfo", "/proc/self/mountinfo" or "/etc/fstab"
   bool fromFstab = false;
   std::vector<MountEntry> mounts;
 

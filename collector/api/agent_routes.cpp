@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/digest.hpp"
 #include "common/json.hpp"
+#include "common/log.hpp"
 #include "common/random.hpp"
 
 namespace annexa::collector {
@@ -142,6 +143,8 @@ ApiResponse AgentRoutes::enrollChecked(const ApiRequest& request, std::int64_t n
     return jsonError(403, redeemed.error());
   }
   fleet_.agentsChanged();
+  log::event(log::Level::Info, "enrolled", {{"agent_id", agent.id}, {"hostname", agent.hostname},
+                                            {"machine_id", agent.machineId}, {"serial", agent.certSerial}});
   return jsonOk({{"agent_id", agent.id},
                  {"certificate", pki::certificatePem(cert->get())},
                  {"ca_certificate", ca_.certificatePem},
@@ -254,6 +257,7 @@ ApiResponse AgentRoutes::revokeAgent(const std::string& agentId) {
   }
   fleet_.reportsStored();
   fleet_.agentsChanged();
+  log::event(log::Level::Info, "agent_revoked", {{"agent_id", agentId}, {"serial", agent->certSerial}});
   return jsonOk({{"agent_id", agentId}, {"revoked", true}});
 }
 
@@ -281,7 +285,10 @@ ApiResponse AgentRoutes::operatorList() {
 ApiResponse AgentRoutes::revokeOperator(const std::string& serialOrName) {
   const auto revoked = store_.revokeOperator(serialOrName, clock_());
   if (revoked.empty()) return jsonError(404, "no valid operator certificate " + serialOrName);
-  for (const auto& serial : revoked) revocations_.add(serial);
+  for (const auto& serial : revoked) {
+    revocations_.add(serial);
+    log::event(log::Level::Info, "operator_revoked", {{"operator", serialOrName}, {"serial", serial}});
+  }
   return jsonOk({{"revoked", revoked}});
 }
 

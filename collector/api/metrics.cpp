@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "common/log.hpp"
+
 namespace annexa::collector {
 
 std::string escapeLabelValue(std::string_view value) {
@@ -17,6 +19,8 @@ std::string escapeLabelValue(std::string_view value) {
 }
 
 void Metrics::reportRejected(const std::string& reason) {
+  // 409 "not current" is the unchanged-since protocol at work; every other refusal is worth a look.
+  log::event(reason == "not_current" ? log::Level::Info : log::Level::Warning, "refused", {{"reason", reason}});
   std::lock_guard lock(mutex_);
   ++rejected_[reason];
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/api/tokens.hpp"
+#include "collector/app/backup.hpp"
 #include "collector/app/cli_args.hpp"
 #include "collector/app/data_dir.hpp"
 #include "collector/app/evidence_cli.hpp"
@@ -23,6 +24,7 @@
 #include "common/clock.hpp"
 #include "common/digest.hpp"
 #include "common/https_client.hpp"
+#include "common/log.hpp"
 #include "common/random.hpp"
 #include "common/text.hpp"
 
@@ -35,7 +37,8 @@ constexpr int kFatal = 2;
 constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OPTIONS]
 
   init      --data DIR [--san DNS:name,IP:addr] [--force]   create CA, server and admin certificates, config, database
-  serve     --data DIR [--listen ADDR:PORT] [--port-file F]  serve HTTPS (mutual TLS) until SIGTERM/SIGINT
+  serve     --data DIR [--listen ADDR:PORT] [--port-file F] [--log-format text|json]
+                                                            serve HTTPS (mutual TLS) until SIGTERM/SIGINT
   token     create [--ttl 24h (≤ 30d)] [--uses N (≤ 100000)] [--label TEXT] [--format json]
             [--allow-no-machine-id] [--allow-duplicate-machine-id] | list | revoke ID
   agents    list | revoke ID | events ID                      events: hostnames an agent claimed but was not given
@@ -45,6 +48,8 @@ constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OP
   export    --data DIR --out PACK [--from D] [--to D] [--at D] [--hosts PATTERNS] [--force]
                                                             write an audit evidence pack (OSCAL, CSV, HTML, signed manifest)
   verify-pack PACK [--ca-fingerprint SHA256:…]               check a pack's signature and every file's SHA-256
+  backup    --data DIR --out FILE.tar.zst                    consistent copy while serving: database, keys, evidence files
+  restore   --data NEW-DIR --from FILE.tar.zst               into a new or empty directory, checked against its manifest
   soa | exceptions | risks | nc | readiness | calendar | docs | records ACTION …   ISMS registers (run one without ACTION for help)
   management-review --out FILE.html [--since DATE]          ISO 27001 clause 9.3 input report
 )";
@@ -84,6 +89,13 @@ int commandInit(const DataDir& dir, const Args& args, std::ostream& out, std::os
 }
 
 int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
+  // Events (start, stop, enrollments, revocations, refusals, storage errors) as structured lines on `err`.
+  auto logFormat = log::parseFormat(args.optionOr("--log-format", "text"));
+  if (!logFormat) return fail(err, logFormat.error());
+  log::configure(*logFormat, err, log::underJournald());
+  struct StopLogging {
+    ~StopLogging() { log::disable(); }
+  } stopLogging;
   auto config = loadCollectorConfig(dir);
   if (!config) return fail(err, config.error());
   if (args.options.count("--listen")) {
@@ -109,7 +121,10 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   Maintenance maintenance(*store, api, revocations, &ismsService, config->maintenance, unixNow);
   maintenance.run();  // the revocation list is loaded before the first handshake
   HttpsServer server(config->server, api, metrics, revocations);
-  if (auto started = server.start(); !started) return fail(err, started.error());
+  if (auto started = server.start(); !started) {
+    log::event(log::Level::Error, "start_failed", {{"error", started.error()}});
+    return fail(err, started.error());
+  }
   const std::string url = ServerEndpoint{config->server.address, server.port()}.url();
   if (args.options.count("--port-file")) {
     if (auto w = pki::writePublicFile(args.options.at("--port-file"), std::to_string(server.port()) + "\n"); !w)
@@ -117,14 +132,18 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
   }
   out << "annexa-collector listening on " << url << " (" << config->server.threads << " threads, database "
       << dir.database().string() << ")" << std::endl;
+  log::event(log::Level::Info, "start", {{"listen", url}, {"threads", std::to_string(config->server.threads)},
+                                         {"database", dir.database().string()}, {"version", ANNEXA_VERSION}});
   (*signer)->start();
   {
     MaintenanceLoop upkeep(maintenance);
     server.run(true);
   }
   queue.stop();  // everything acknowledged is already committed; this drains what was still queued
-  if (auto lastHead = (*signer)->stop(); !lastHead) err << "annexa-collector: " << lastHead.error() << std::endl;
+  if (auto lastHead = (*signer)->stop(); !lastHead)
+    log::event(log::Level::Error, "evidence_signing_failed", {{"error", lastHead.error()}});
   out << "annexa-collector stopped (" << metrics.accepted() << " reports stored this run)" << std::endl;
+  log::event(log::Level::Info, "stop", {{"reports_stored", std::to_string(metrics.accepted())}});
   return kOk;
 }
 
@@ -299,6 +318,7 @@ int runCollectorCli(const std::vector<std::string>& raw, std::ostream& out, std:
   if (isIsmsCommand(raw[0])) return runIsmsCli(raw, out, err);
   if (raw[0] == "export") return runExportCli(raw, out, err);
   if (raw[0] == "verify-pack") return runVerifyPackCli(raw, out, err);
+  if (isBackupCommand(raw[0])) return runBackupCli(raw, out, err);
   auto args = parse(raw);
   if (!args) return fail(err, args.error());
   if (!args->options.count("--data")) return fail(err, "--data DIR is required\n" + std::string(kUsage));

@@ -4,6 +4,8 @@
 #include <exception>
 #include <vector>
 
+#include "common/log.hpp"
+
 namespace annexa::collector {
 
 IngestQueue::IngestQueue(IngestSink& store, std::size_t maxBatch, std::size_t maxDepth)
@@ -95,6 +97,8 @@ void IngestQueue::run() {
         // Usually rolled back; at worst committed but unanswered. Either way the agents keep their spooled copies
         // and send them again, and a stored one is then recognised as a duplicate.
         refuseAll(done, e.what());
+        log::event(log::Level::Error, "storage_error",
+                   {{"error", e.what()}, {"reports", std::to_string(done.items.size())}});
         std::lock_guard lock(mutex_);
         lastWriteError_ = std::string("cannot store reports: ") + e.what();
       }
@@ -149,6 +153,7 @@ void IngestQueue::markFailed(const std::string& why) {
     failed_ = true;
   }
   std::fprintf(stderr, "annexa-collector: %s\n", failure().c_str());
+  log::event(log::Level::Error, "storage_failed", {{"error", why}});
 }
 
 // Each completion runs exactly once, outside any try: a throwing one must not answer the others twice.

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include "agent/checks/disk.hpp"
 #include "agent/facts/mounts.hpp"
 #include "tests/support/fixture.hpp"
@@ -76,6 +78,19 @@ TEST(MountsParse, LvmMapperNames) {
   EXPECT_FALSE(splitLvmMapperName("only--doubled").has_value());
   EXPECT_EQ(parseCrypttabNames("# c\nroot_crypt UUID=1 none luks\nswap /dev/sda2 /dev/urandom swap\n"),
             (std::vector<std::string>{"root_crypt", "swap"}));
+}
+
+// Under its systemd unit (ProtectSystem=strict) the agent's own mount namespace has / read-only: the live table is
+// PID 1's, so the checks see the system's mounts (tests/packaging/sandbox_test.sh compares both runs).
+TEST(MountsLive, ReadsTheSystemsMountNamespace) {
+  auto table = readMountTable(SystemView::live());
+  ASSERT_TRUE(table.ok()) << table.error();
+  const bool pid1Readable = ::access("/proc/1/mountinfo", R_OK) == 0;
+  EXPECT_EQ(table->source, pid1Readable ? "/proc/1/mountinfo" : "/proc/self/mountinfo");
+  EXPECT_NE(table->find("/"), nullptr);
+  // An offline root never reads the running system's table.
+  test::FixtureRoot offline;
+  EXPECT_FALSE(readMountTable(SystemView::offline(offline.path())).ok());
 }
 
 TEST(MountsChain, FollowsLvmOnLuksAndStopsAtPlainDevices) {
