@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "agent/delivery.hpp"
 #include "agent/enrollment.hpp"
 #include "common/result.hpp"
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "agent/transport.hpp"
+#include "agent/enrollment.hpp"
 #include "collector/app/cli.hpp"
 #include "common/text.hpp"
 #include "tests/collector/collector_harness.hpp"
