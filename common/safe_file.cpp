@@ -9,6 +9,7 @@
 
 #include "common/random.hpp"
 #include "common/sink_buffer.hpp"
+#include "common/unique_fd.hpp"
 
 namespace annexa::safe_file {
 namespace fs = std::filesystem;
@@ -19,27 +20,7 @@ std::string failure(const fs::path& path, std::string_view what) {
   return path.string() + ": " + std::string(what) + " (" + std::strerror(errno) + ")";
 }
 
-// A descriptor closed when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  bool ok() const { return fd_ >= 0; }
-  // Closes now and reports whether the close worked (a deferred write error shows up here).
-  bool close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
+using Fd = UniqueFd;
 
 // Writes all of `data` to a descriptor (retrying short writes and EINTR).
 bool writeAll(int fd, const char* data, std::size_t left) {
