@@ -33,13 +33,20 @@ nlohmann::json jobJson(const ExportJob& job) {
           {"files", files}};
 }
 
-// A string field as an instant; absent or null → nullopt (the default).
+// A string field as an instant; absent or null → nullopt (the default). Only the posture instant must not lie in
+// the future; a period's end after now is cut to now by resolveExportRequest.
 Result<std::optional<std::int64_t>> instantField(const nlohmann::json& body, const char* key, std::int64_t now) {
   const auto it = body.find(key);
   if (it == body.end() || it->is_null()) return std::optional<std::int64_t>();
   if (!it->is_string()) return makeError(std::string(key) + " must be a string (RFC 3339 or YYYY-MM-DD)");
-  auto t = parseInstant(it->get<std::string>(), now);  // refuses the future
-  if (!t) return makeError(std::string(key) + ": " + t.error());
+  const auto& text = it->get_ref<const std::string&>();
+  if (std::string_view(key) == "at") {
+    auto t = parseInstant(text, now);  // refuses the future
+    if (!t) return makeError(std::string(key) + ": " + t.error());
+    return std::optional<std::int64_t>(*t);
+  }
+  const auto t = parseRfc3339(text);
+  if (!t) return makeError(std::string(key) + " is not a date (RFC 3339 or YYYY-MM-DD): " + text);
   return std::optional<std::int64_t>(*t);
 }
 

@@ -1,11 +1,15 @@
 #include "collector/pack/export_request.hpp"
 
+#include <algorithm>
+
 namespace annexa::collector {
 
 Result<ExportRequest> resolveExportRequest(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                                            std::optional<std::int64_t> at, std::string hosts, std::int64_t now) {
   ExportRequest request;
-  request.to = to.value_or(now);
+  // A period ending later than now ends now: nothing after now can be evidence, and a client's clock a little
+  // ahead of ours (the dashboard sends its own "now") must not make the request fail.
+  request.to = std::min(to.value_or(now), now);
   request.from = from.value_or(request.to - kDefaultExportPeriodSeconds);
   request.at = at.value_or(request.to);
   request.hosts = std::move(hosts);

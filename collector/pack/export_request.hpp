@@ -26,8 +26,8 @@ using ExportProgress = std::function<void(std::string_view stage, std::size_t do
 
 inline constexpr std::int64_t kDefaultExportPeriodSeconds = 30LL * 86400;
 
-// The defaults, the same for the CLI and the API: to = now, from = to - 30 days, at = to. An empty period, an
-// instant outside it or in the future are errors that name the field.
+// The defaults, the same for the CLI and the API: to = now, from = to - 30 days, at = to; a `to` later than now
+// is now. An empty period, an instant outside it or in the future are errors that name the field.
 Result<ExportRequest> resolveExportRequest(std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                                            std::optional<std::int64_t> at, std::string hosts, std::int64_t now);
 VoidResult checkExportRequest(const ExportRequest& request, std::int64_t now);

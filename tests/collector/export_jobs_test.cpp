@@ -102,6 +102,21 @@ TEST(ExportJobs, BadTimesAreRefusedWithAJsonError) {
   EXPECT_TRUE(c.jobs->recent().empty());
 }
 
+// The dashboard sends its own "now" as the period's end: a clock a little ahead of the collector's is not an error.
+TEST(ExportJobs, APeriodEndingAfterNowEndsNow) {
+  ExportCollector c(true, true);
+  auto admin = c.collector.client(c.collector.admin());
+  const auto soon = formatRfc3339(c.collector.now() + 5);
+  auto response = admin->request("POST", "/api/v1/exports", R"({"to": ")" + soon + R"("})");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 202) << response->body;
+  const auto jobs = c.jobs->recent();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].request.to, c.collector.now());
+  EXPECT_EQ(jobs[0].request.at, c.collector.now());
+  EXPECT_EQ(jobs[0].request.from, c.collector.now() - collector::kDefaultExportPeriodSeconds);
+}
+
 TEST(ExportJobs, FileNamesOutsideTheListingAreRefused) {
   ExportCollector c(true, true);
   auto admin = c.collector.client(c.collector.admin());
