@@ -31,9 +31,6 @@
 namespace annexa::collector {
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kFatal = 2;
-
 constexpr const char* kUsage = R"(usage: annexa-collector COMMAND --data DIR [OPTIONS]
 
   init      --data DIR [--san DNS:name,IP:addr] [--force]   create CA, server and admin certificates, config, database
@@ -62,7 +59,7 @@ Result<Args> parse(const std::vector<std::string>& raw) {
 
 int fail(std::ostream& err, const std::string& message) {
   err << "annexa-collector: " << message << "\n";
-  return kFatal;
+  return kExitFatal;
 }
 
 // The head signer of `serve`, with the server's key and certificate fingerprint.
@@ -85,7 +82,7 @@ int commandInit(const DataDir& dir, const Args& args, std::ostream& out, std::os
   out << "Initialised " << dir.root.string() << "\n"
       << "CA fingerprint (agents pin this): " << result->caFingerprint << "\n"
       << "Operator certificate (admin):     " << result->adminCertificate.string() << "\n";
-  return kOk;
+  return kExitOk;
 }
 
 int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
@@ -144,7 +141,7 @@ int commandServe(const DataDir& dir, const Args& args, std::ostream& out, std::o
     log::event(log::Level::Error, "evidence_signing_failed", {{"error", lastHead.error()}});
   out << "annexa-collector stopped (" << metrics.accepted() << " reports stored this run)" << std::endl;
   log::event(log::Level::Info, "stop", {{"reports_stored", std::to_string(metrics.accepted())}});
-  return kOk;
+  return kExitOk;
 }
 
 int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
@@ -172,7 +169,7 @@ int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::o
       out << "token:   " << token << "   (shown once; only its hash is stored)\n"
           << "id:      " << record.id << "\nexpires: " << formatRfc3339(record.expiresAt) << "\nuses:    " << uses << "\n";
     }
-    return kOk;
+    return kExitOk;
   }
   if (action == "list") {
     for (const auto& t : store->listTokens()) {
@@ -180,12 +177,12 @@ int commandToken(const DataDir& dir, const Args& args, std::ostream& out, std::o
       out << t.id << "  " << std::left << std::setw(8) << state << "  uses left " << t.usesLeft << "  expires "
           << formatRfc3339(t.expiresAt) << "  " << text::printable(t.label) << "\n";
     }
-    return kOk;
+    return kExitOk;
   }
   if (action == "revoke" && args.positional.size() > 2) {
     if (!store->revokeToken(args.positional[2], now)) return fail(err, "no valid token " + args.positional[2]);
     out << "revoked token " << args.positional[2] << "\n";
-    return kOk;
+    return kExitOk;
   }
   return fail(err, "usage: annexa-collector token create|list|revoke ID --data DIR");
 }
@@ -201,19 +198,19 @@ int commandAgents(const DataDir& dir, const Args& args, std::ostream& out, std::
           << text::printable(a.hostname) << "  "
           << (a.lastSeen ? formatRfc3339(*a.lastSeen) : std::string("never reported")) << "\n";
     }
-    return kOk;
+    return kExitOk;
   }
   if (action == "events" && args.positional.size() > 2) {
     if (!store->findAgent(args.positional[2])) return fail(err, "no agent " + text::printable(args.positional[2]));
     for (const auto& e : store->agentEvents(args.positional[2]))
       out << formatRfc3339(e.at) << "  " << e.kind << "  claimed \"" << text::printable(e.claimed) << "\", kept \""
           << text::printable(e.recorded) << "\"  report " << text::printable(e.reportId) << "\n";
-    return kOk;
+    return kExitOk;
   }
   if (action == "revoke" && args.positional.size() > 2) {
     if (!store->revokeAgent(args.positional[2], now)) return fail(err, "no active agent " + args.positional[2]);
     out << "revoked agent " << args.positional[2] << " (refused at its next TLS handshake)\n";
-    return kOk;
+    return kExitOk;
   }
   return fail(err, "usage: annexa-collector agents list | revoke ID | events ID --data DIR");
 }
@@ -227,21 +224,21 @@ int commandOperators(const DataDir& dir, const Args& args, std::ostream& out, st
     if (!path) return fail(err, path.error());
     out << "operator " << args.positional[2] << " (" << pki::toString(role) << "): " << path->string() << " and "
         << dir.operatorKey(args.positional[2]).string() << "\n";
-    return kOk;
+    return kExitOk;
   }
   if (action == "list") {
     for (const auto& op : store->listOperators())
       out << text::printable(op.name) << "  " << std::left << std::setw(6) << op.role << "  serial " << op.certSerial
           << "  issued " << formatRfc3339(op.createdAt)
           << (op.revokedAt ? "  revoked " + formatRfc3339(*op.revokedAt) : std::string("  valid")) << "\n";
-    return kOk;
+    return kExitOk;
   }
   if (action == "revoke" && args.positional.size() > 2) {
     const auto revoked = store->revokeOperator(args.positional[2], unixNow());
     if (revoked.empty()) return fail(err, "no valid operator certificate " + text::printable(args.positional[2]));
     for (const auto& serial : revoked)
       out << "revoked operator certificate " << serial << " (refused at its next TLS handshake)\n";
-    return kOk;
+    return kExitOk;
   }
   return fail(err,
               "usage: annexa-collector operators add NAME --role admin|viewer | list | revoke SERIAL|NAME --data DIR");
@@ -282,7 +279,7 @@ int commandPosture(const DataDir& dir, const Args& args, std::ostream& out, std:
     if (c.hostsFailingStale > 0) out << ", of which " << c.hostsFailingStale << " stale";
     out << "  " << c.control->title << "\n";
   }
-  return kOk;
+  return kExitOk;
 }
 
 int commandVerifyLog(const DataDir& dir, const Args& args, std::ostream& out, std::ostream& err) {
@@ -305,7 +302,7 @@ int commandVerifyLog(const DataDir& dir, const Args& args, std::ostream& out, st
       out << "BROKEN: " << text::printable(describe(result.problems.front())) << " (" << result.problems.size()
           << " problems)\n";
   }
-  return result.intact() ? kOk : kFatal;
+  return result.intact() ? kExitOk : kExitFatal;
 }
 
 }  // namespace
@@ -313,7 +310,7 @@ int commandVerifyLog(const DataDir& dir, const Args& args, std::ostream& out, st
 int runCollectorCli(const std::vector<std::string>& raw, std::ostream& out, std::ostream& err) {
   if (raw.empty() || raw[0] == "help" || raw[0] == "--help") {
     (raw.empty() ? err : out) << kUsage;
-    return raw.empty() ? kFatal : kOk;
+    return raw.empty() ? kExitFatal : kExitOk;
   }
   if (isIsmsCommand(raw[0])) return runIsmsCli(raw, out, err);
   if (raw[0] == "export") return runExportCli(raw, out, err);

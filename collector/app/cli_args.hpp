@@ -9,6 +9,13 @@
 
 namespace annexa::collector {
 
+// Exit statuses of every subcommand: done; refused (bad input, a rule of the register); could not run at all.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;
+inline constexpr int kExitFatal = 2;
+// The actor the ISMS audit trail records for changes made on the command line.
+inline constexpr const char* kCliActor = "cli";
+
 struct CliArgs {
   std::vector<std::string> positional;
   std::map<std::string, std::string> options;

@@ -22,11 +22,6 @@ namespace {
 
 using isms::Reply;
 
-constexpr int kOk = 0;
-constexpr int kRefused = 1;
-constexpr int kFatal = 2;
-constexpr const char* kActor = "cli";
-
 constexpr const char* kUsage = R"(usage: annexa-collector docs|records ACTION … --data DIR
 
   docs     add FILE --title T (--controls A.5.1,A.5.10 | --requirement ID) --owner O --approved-by A
@@ -74,16 +69,16 @@ class Session {
 
   int usage() {
     err_ << kUsage;
-    return kFatal;
+    return kExitFatal;
   }
   int refused(const std::string& message) {
     err_ << "annexa-collector: " << message << "\n";
-    return kRefused;
+    return kExitRefused;
   }
   int show(const Reply& reply) {
     if (!reply.ok()) return refused(reply.error());
     out_ << reply.body.dump(2) << "\n";
-    return kOk;
+    return kExitOk;
   }
 
   std::optional<std::int64_t> idArg() const {
@@ -107,7 +102,7 @@ class Session {
     if (action == "download" && id) return downloadDocument(*id);
     if (action == "retire" && id)
       return written(evidence().retireDocument(*id, {{"reason", option("--reason")}, {"retired_on", option("--on")}},
-                                               kActor, now_),
+                                               kCliActor, now_),
                      "retired document " + std::to_string(*id));
     return usage();
   }
@@ -125,7 +120,7 @@ class Session {
   int written(const Reply& reply, const std::string& what) {
     if (!reply.ok()) return refused(reply.error());
     out_ << what << "\n";
-    return kOk;
+    return kExitOk;
   }
 
   int addDocument(const std::string& file) {
@@ -140,11 +135,11 @@ class Session {
                                    {"review_every", option("--review-every")},
                                    {"supersedes", option("--supersedes")},
                                    {"file_name", std::filesystem::path(file).filename().string()}};
-    const auto reply = evidence().addDocument(fields, *stored, kActor, now_);
+    const auto reply = evidence().addDocument(fields, *stored, kCliActor, now_);
     if (!reply.ok()) return refused(reply.error());
     out_ << "added document " << reply.body["id"] << " (sha256 " << stored->sha256 << ", next review "
          << reply.body["next_review"].get<std::string>() << ")\n";
-    return kOk;
+    return kExitOk;
   }
 
   int listDocuments(std::int64_t at) {
@@ -154,7 +149,7 @@ class Session {
       out_ << std::left << std::setw(6) << d["id"].get<std::int64_t>() << std::setw(18) << d["status"].get<std::string>()
            << std::setw(12) << d["next_review"].get<std::string>() << d["title"].get<std::string>() << " ("
            << text::join(d["controls"].get<std::vector<std::string>>(), ",") << ")\n";
-    return kOk;
+    return kExitOk;
   }
 
   // Copies the stored bytes to a new file: never over an existing one, never through a symlink.
@@ -177,7 +172,7 @@ class Session {
     if (out >= 0 && (::close(out) != 0 && failure.empty())) failure = target + ": write failed";
     if (!failure.empty()) return refused(failure);
     out_ << "wrote " << target << " (sha256 " << document->sha256 << ")\n";
-    return kOk;
+    return kExitOk;
   }
 
   int addRecord() {
@@ -190,11 +185,11 @@ class Session {
     const nlohmann::json fields = {{"requirement", option("--requirement")}, {"performed_on", option("--performed-on")},
                                    {"performed_by", option("--by")},         {"summary", option("--summary")},
                                    {"outcome", option("--outcome")}};
-    const auto reply = evidence().addRecord(fields, attachments, kActor, now_);
+    const auto reply = evidence().addRecord(fields, attachments, kCliActor, now_);
     if (!reply.ok()) return refused(reply.error());
     out_ << "added record " << reply.body["id"] << " for " << reply.body["requirement"].get<std::string>()
          << " (counts through " << reply.body.value("valid_through", "") << ")\n";
-    return kOk;
+    return kExitOk;
   }
 
   int listRecords(std::int64_t at) {
@@ -204,7 +199,7 @@ class Session {
       out_ << std::left << std::setw(6) << r["id"].get<std::int64_t>() << std::setw(12) << r["performed_on"].get<std::string>()
            << std::setw(8) << r["outcome"].get<std::string>() << std::setw(30) << r["requirement"].get<std::string>()
            << r["performed_by"].get<std::string>() << "\n";
-    return kOk;
+    return kExitOk;
   }
 
   const CliArgs& args_;
@@ -231,18 +226,18 @@ int runEvidenceCli(const std::vector<std::string>& raw, std::ostream& out, std::
   auto args = parseCliArgs(rest, {"--json"});
   if (!args || args->positional.empty() || !isEvidenceCommand(args->positional[0])) {
     err << "annexa-collector: " << (args ? std::string("unknown command") : args.error()) << "\n" << kUsage;
-    return kFatal;
+    return kExitFatal;
   }
   if (!args->options.count("--data")) {
     err << "annexa-collector: --data DIR is required\n" << kUsage;
-    return kFatal;
+    return kExitFatal;
   }
   try {
     Session session(*args, std::move(attachments), out, err, now ? now : unixNow());
     return session.run();
   } catch (const std::exception& e) {
     err << "annexa-collector: " << e.what() << "\n";
-    return kFatal;
+    return kExitFatal;
   }
 }
 

@@ -23,11 +23,6 @@ namespace {
 
 using isms::Reply;
 
-constexpr int kOk = 0;
-constexpr int kRefused = 1;
-constexpr int kFatal = 2;
-constexpr const char* kActor = "cli";
-
 constexpr const char* kUsage = R"(usage: annexa-collector COMMAND ACTION … --data DIR
 
   soa        list | show CONTROL | set CONTROL [--applicable yes|no] [--justification T] [--implementation
@@ -100,23 +95,23 @@ class Session {
 
   int usage() {
     err_ << kUsage;
-    return kFatal;
+    return kExitFatal;
   }
 
   // Prints a reply: errors to stderr (exit 1), bodies as indented JSON.
   int show(const Reply& reply) {
     if (!reply.ok()) {
       err_ << "annexa-collector: " << reply.error() << "\n";
-      return kRefused;
+      return kExitRefused;
     }
     out_ << reply.body.dump(2) << "\n";
-    return kOk;
+    return kExitOk;
   }
 
   int written(const Reply& reply, const std::string& what) {
     if (!reply.ok()) return show(reply);
     out_ << what << "\n";
-    return kOk;
+    return kExitOk;
   }
 
   std::optional<std::int64_t> idArg() const {
@@ -128,16 +123,16 @@ class Session {
   int emit(const std::string& content) {
     if (!args_.options.count("--out")) {
       out_ << content;
-      return kOk;
+      return kExitOk;
     }
     const auto path = args_.options.at("--out");
     // A new file renamed into place: a link planted at PATH is replaced, never written through.
     if (auto written = safe_file::writePath(path, content, 0644); !written) {
       err_ << "annexa-collector: cannot write " << path << ": " << written.error() << "\n";
-      return kFatal;
+      return kExitFatal;
     }
     out_ << "wrote " << path << "\n";
-    return kOk;
+    return kExitOk;
   }
 
   int importFile(isms::Register which) {
@@ -146,15 +141,15 @@ class Session {
     auto content = readTextFile(path);
     if (!content) {
       err_ << "annexa-collector: " << content.error() << "\n";
-      return kFatal;
+      return kExitFatal;
     }
-    auto reply = service_->importCsv(which, *content, kActor, now_);
+    auto reply = service_->importCsv(which, *content, kCliActor, now_);
     if (!reply.ok()) {
       err_ << "annexa-collector: " << path << ": " << reply.error() << "\n";
-      return kRefused;
+      return kExitRefused;
     }
     out_ << "imported " << path << ": " << reply.body.dump() << "\n";
-    return kOk;
+    return kExitOk;
   }
 
   int soa(const std::string& action) {
@@ -170,13 +165,14 @@ class Session {
       const auto& s = reply.body["summary"];
       out_ << s["applicable"] << " applicable, " << s["excluded"] << " excluded, " << s["no_evidence"]
            << " applicable without evidence\n";
-      return kOk;
+      return kExitOk;
     }
     if (action == "show" && !control.empty()) return show(service_->soaControl(control, now_));
     if (action == "set" && !control.empty())
-      return written(service_->updateSoa(control, patchFrom(args_, {}), kActor, now_), "updated " + control);
+      return written(service_->updateSoa(control, patchFrom(args_, {}), kCliActor, now_), "updated " + control);
     if (action == "evidence" && !control.empty())
-      return written(service_->addEvidence(control, patchFrom(args_, {}), kActor, now_), "added evidence to " + control);
+      return written(service_->addEvidence(control, patchFrom(args_, {}), kCliActor, now_),
+                     "added evidence to " + control);
     if (action == "export-csv") return emit(service_->exportCsv(isms::Register::Soa, now_));
     if (action == "export-html") return emit(service_->soaHtml(now_));
     if (action == "import-csv") return importFile(isms::Register::Soa);
@@ -190,7 +186,7 @@ class Session {
         long long d = 0;
         if (!text::parseInt(args_.options.at("--expiring"), d) || d <= 0 || d > 3660) {
           err_ << "annexa-collector: --expiring takes a number of days (1 to 3660)\n";
-          return kFatal;
+          return kExitFatal;
         }
         days = static_cast<int>(d);
       }
@@ -205,16 +201,17 @@ class Session {
              << e["approver"].get<std::string>() << "\n";
       }
       out_ << reply.body["expiring_within_30_days"] << " valid exception(s) expire within 30 days\n";
-      return kOk;
+      return kExitOk;
     }
     if (action == "add") {
-      const auto reply = service_->addException(patchFrom(args_, {{"expires", "expires_at"}, {"from", "valid_from"}}), kActor, now_);
+      const auto reply = service_->addException(patchFrom(args_, {{"expires", "expires_at"}, {"from", "valid_from"}}),
+                                                kCliActor, now_);
       return written(reply, reply.ok() ? "added exception #" + reply.body["id"].dump() : "");
     }
     if (action == "revoke") {
       const auto id = idArg();
       if (!id) return usage();
-      return written(service_->revokeException(*id, kActor, now_), "revoked exception #" + std::to_string(*id));
+      return written(service_->revokeException(*id, kCliActor, now_), "revoked exception #" + std::to_string(*id));
     }
     if (action == "export-csv") return emit(service_->exportCsv(isms::Register::Exceptions, now_));
     if (action == "import-csv") return importFile(isms::Register::Exceptions);
@@ -231,10 +228,10 @@ class Session {
              << r["level"].get<std::string>() << std::setw(9) << r["treatment"].get<std::string>()
              << r["title"].get<std::string>() << (r["treatment_effective"].get<bool>() ? "" : "  [treatment not effective]")
              << "\n";
-      return kOk;
+      return kExitOk;
     }
     if (action == "add") {
-      const auto reply = service_->addRisk(patchFrom(args_, renames), kActor, now_);
+      const auto reply = service_->addRisk(patchFrom(args_, renames), kCliActor, now_);
       return written(reply, reply.ok() ? "added risk #" + reply.body["id"].dump() + " (score " +
                                              reply.body["score"].dump() + ", " + reply.body.value("level", "") + ")"
                                        : "");
@@ -242,7 +239,8 @@ class Session {
     const auto id = idArg();
     if (action == "show" && id) return show(service_->risk(*id, now_));
     if (action == "set" && id)
-      return written(service_->updateRisk(*id, patchFrom(args_, renames), kActor, now_), "updated risk #" + std::to_string(*id));
+      return written(service_->updateRisk(*id, patchFrom(args_, renames), kCliActor, now_),
+                     "updated risk #" + std::to_string(*id));
     if (action == "export-csv") return emit(service_->exportCsv(isms::Register::Risks, now_));
     if (action == "import-csv") return importFile(isms::Register::Risks);
     return usage();
@@ -257,15 +255,15 @@ class Session {
              << n["state"].get<std::string>() << n["title"].get<std::string>()
              << (n["overdue"].get<bool>() ? "  [overdue]" : "") << "\n";
       out_ << reply.body["open"] << " open, " << reply.body["overdue"] << " overdue\n";
-      return kOk;
+      return kExitOk;
     }
     if (action == "add") {
-      const auto reply = service_->addNonConformity(patchFrom(args_, {}), kActor, now_);
+      const auto reply = service_->addNonConformity(patchFrom(args_, {}), kCliActor, now_);
       return written(reply, reply.ok() ? "added non-conformity #" + reply.body["id"].dump() : "");
     }
     if (action == "propose") {
       if (flag("--apply")) {
-        const auto reply = service_->applyProposals(kActor, now_);
+        const auto reply = service_->applyProposals(kCliActor, now_);
         return written(reply, "recorded " + std::to_string(reply.body.value("created", nlohmann::json::array()).size()) +
                                   " non-conformity(ies)");
       }
@@ -273,14 +271,14 @@ class Session {
       for (const auto& p : reply.body["proposals"])
         out_ << std::left << std::setw(6) << p["kind"].get<std::string>() << p["title"].get<std::string>() << "\n";
       out_ << reply.body["proposals"].size() << " proposal(s); record them with nc propose --apply\n";
-      return kOk;
+      return kExitOk;
     }
     const auto id = idArg();
     if (action == "show" && id) return show(service_->nonConformity(*id, now_));
     if ((action == "move" || action == "close") && id) {
       auto patch = patchFrom(args_, {{"action", "corrective_action"}, {"owner", "action_owner"}, {"due", "action_due"}});
       if (action == "close") patch["to"] = "closed";
-      const auto reply = service_->transitionNonConformity(*id, patch, kActor, now_);
+      const auto reply = service_->transitionNonConformity(*id, patch, kCliActor, now_);
       return written(reply, reply.ok() ? "non-conformity #" + std::to_string(*id) + " is now " +
                                              reply.body.value("state", "")
                                        : "");
@@ -305,12 +303,12 @@ class Session {
       }
       out_ << "Score " << reply.body["score_text"].get<std::string>() << ": "
            << reply.body["assessment"].get<std::string>() << "\n";
-      return kOk;
+      return kExitOk;
     }
     if (action == "attest" && !positional(2).empty()) {
       auto patch = patchFrom(args_, {{"by", "attested_by"}, {"evidence", "evidence_ref"}, {"date", "attested_at"}});
       patch["met"] = !flag("--not-met");
-      return written(service_->attest(positional(2), patch, kActor, now_), "attested " + positional(2));
+      return written(service_->attest(positional(2), patch, kCliActor, now_), "attested " + positional(2));
     }
     return usage();
   }
@@ -319,13 +317,13 @@ class Session {
     if (action == "set") {
       const auto patch = patchFrom(args_, {});
       if (patch.empty()) return usage();
-      return written(service_->updateCalendar(patch, kActor, now_), "updated the audit calendar");
+      return written(service_->updateCalendar(patch, kCliActor, now_), "updated the audit calendar");
     }
     if (action != "show") return usage();
     const auto reply = service_->calendar(now_);
     if (flag("--json")) return show(reply);
     out_ << isms::calendarText(reply.body);
-    return kOk;
+    return kExitOk;
   }
 
   int managementReview() {
@@ -334,7 +332,7 @@ class Session {
       since = parseRfc3339(args_.options.at("--since"));
       if (!since) {
         err_ << "annexa-collector: --since must be a date (YYYY-MM-DD)\n";
-        return kFatal;
+        return kExitFatal;
       }
     }
     return emit(service_->managementReview(now_, since));
@@ -371,18 +369,18 @@ int runIsmsCli(const std::vector<std::string>& raw, std::ostream& out, std::ostr
   auto args = parse(raw);
   if (!args || args->positional.empty() || !isIsmsCommand(args->positional[0])) {
     err << "annexa-collector: " << (args ? std::string("unknown ISMS command") : args.error()) << "\n" << kUsage;
-    return kFatal;
+    return kExitFatal;
   }
   if (!args->options.count("--data")) {
     err << "annexa-collector: --data DIR is required\n" << kUsage;
-    return kFatal;
+    return kExitFatal;
   }
   isms::IsmsOptions options;
   const auto major = shareOption(*args, "--major-share", options.nc.majorShare);
   const auto pass = shareOption(*args, "--pass-share", options.readiness.passShare);
   if (!major || !pass) {
     err << "annexa-collector: " << (major ? pass.error() : major.error()) << "\n";
-    return kFatal;
+    return kExitFatal;
   }
   options.nc.majorShare = *major;
   options.readiness.passShare = *pass;
@@ -391,7 +389,7 @@ int runIsmsCli(const std::vector<std::string>& raw, std::ostream& out, std::ostr
     return session.run();
   } catch (const std::exception& e) {
     err << "annexa-collector: " << e.what() << "\n";
-    return kFatal;
+    return kExitFatal;
   }
 }
 
